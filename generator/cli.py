@@ -1,0 +1,85 @@
+"""The ``jiebang`` command: parse options, call the library, pick a reporter, exit once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.reporters import REPORTERS
+from generator.validate import CannotRun
+
+FORMATS = click.Choice(sorted(REPORTERS))
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="记录仓库的根目录（含 records/）。",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="jiebang")
+def main() -> None:
+    """jiebang：以 GitOps 方式运行“揭榜挂帅”项目。"""
+
+
+def _fail(message: str) -> None:
+    click.echo(f"jiebang: {message}", err=True)
+    sys.exit(2)
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--base", "base", metavar="REV", help="与基准修订比较，检查变更规则 C001–C004。")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@root_option
+def validate(paths: tuple[str, ...], base: str | None, fmt: str, root: Path) -> None:
+    """检查记录：退出码 0 无错误，1 有错误，2 无法运行。"""
+    from generator.validate import validate as run
+
+    try:
+        if base:
+            from generator.changes import validate_change
+
+            report = validate_change(root, base, paths)
+        else:
+            report = run(root, paths)
+    except CannotRun as exc:
+        _fail(str(exc))
+    click.echo(REPORTERS[fmt](report))
+    sys.exit(report.exit_code)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+def rules(fmt: str) -> None:
+    """列出规则目录：编号、级别、依据与说明。"""
+    from generator.catalogue import render
+
+    click.echo(render(fmt))
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="只检查 schemas/ 是否与模型一致；不一致则失败。")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), show_default=True)
+def schemas(check: bool, out: Path) -> None:
+    """由模型生成 schemas/ 下的 JSON Schema。"""
+    from generator.schemas import stale_schemas, write_schemas
+
+    if check:
+        stale = stale_schemas(out)
+        if stale:
+            click.echo(f"以下 JSON Schema 与模型不一致，请运行 jiebang schemas 重新生成：{', '.join(stale)}", err=True)
+            sys.exit(1)
+        click.echo(f"{out}/ 中的 JSON Schema 与模型一致。")
+        return
+    for path in write_schemas(out):
+        click.echo(f"已写入 {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,36 @@
+"""project — 任务书签订 and the project's life."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from generator.models.common import ID_PATTERNS, F, Money, Record, Strict
+
+
+class Agreement(Strict):
+    signed: dt.date = F("任务书签订日期")
+    starts: dt.date = F("开始日期")
+    ends: dt.date = F("结束日期")
+
+
+class Outcome(Strict):
+    date: dt.date = F("结题日期")
+    acceptance: str = F("结题验收评审")
+    category: Literal["basic", "applied", "public-welfare"] = F("评价类别", "basic 基础研究 | applied 应用研究 | public-welfare 社会公益")
+    diligent: bool = F("已尽勤勉尽责义务")
+    credit_penalty: bool = F("信用惩戒", "宽容失败：勤勉尽责的失败不得惩戒")
+
+
+class Project(Record):
+    kind: Literal["project"] = F("记录类型")
+    id: str = F("项目编号", "P-年份-三位序号，与榜单序号一致", pattern=ID_PATTERNS["project"])
+    list: str = F("榜单")
+    bid: str = F("入选申报")
+    review: str = F("揭榜评审")
+    agreement: Agreement = F("任务书")
+    subsidy_cny: Money = F("财政资助（元）")
+    status: Literal["in-progress", "succeeded", "failed", "terminated"] = F(
+        "状态", "in-progress 实施中 | succeeded 验收通过 | failed 未通过 | terminated 已终止"
+    )
+    outcome: Outcome | None = F("结题情况", "succeeded 或 failed 时填写", default=None)

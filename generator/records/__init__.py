@@ -1,0 +1,1 @@
+"""Reading record files: safe YAML, source positions, record kinds."""

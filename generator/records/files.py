@@ -1,0 +1,103 @@
+"""Finding record files on disk and checking one file: parse, schema, model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from pydantic import ValidationError
+
+from generator.diagnostics import ERROR, Diagnostic
+from generator.models import FOLDER_KIND, KINDS, Record, Source
+from generator.records.load import parse, to_json
+from generator.records.locate import FieldPath, dotted, locate
+from generator.schemas import schema_errors
+
+RECORDS = "records"
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What one file gave: a valid record, or findings (and the id it would have had)."""
+
+    path: str
+    record: Record | None
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def stem(self) -> str:
+        return PurePosixPath(self.path).stem
+
+
+def iter_record_files(root: Path) -> Iterator[str]:
+    """Repo-relative paths of every YAML file under ``root/records``, sorted."""
+    base = root / RECORDS
+    found = [p for p in base.rglob("*") if p.suffix in SUFFIXES and p.is_file()] if base.is_dir() else []
+    for path in sorted(found):
+        yield path.relative_to(root).as_posix()
+
+
+def read_files(root: Path, paths: Iterable[str]) -> Iterator[tuple[str, bytes | OSError]]:
+    for rel in paths:
+        try:
+            yield rel, (root / rel).read_bytes()
+        except OSError as exc:
+            yield rel, exc
+
+
+def check_file(path: str, raw: bytes | OSError) -> FileResult:
+    """Parse one file and validate it against its kind's schema and model.
+
+    Pure: the same path and bytes always give the same result, so callers may cache
+    results by content (e.g. by git blob id).
+    """
+    if isinstance(raw, OSError):
+        return FileResult(path, None, (Diagnostic(path, 1, 1, "S001", ERROR, f"无法读取文件：{raw.strerror or raw}。"),))
+    doc, problems = parse(path, raw)
+    if doc is None:
+        return FileResult(path, None, tuple(problems))
+    data = doc.data
+    kind = _kind_for(path, data)
+    if kind is None:
+        where = "、".join(f"{k.folder}/" for k in KINDS.values() if k.folder)
+        return FileResult(
+            path, None, (_at(doc.node, path, ("kind",), "S004", f"无法确定记录类型：kind 不是已知类型，文件也不在 {where} 之一中。"),)
+        )
+    errors = list(schema_errors(kind, to_json(data)))
+    if errors:
+        return FileResult(path, None, tuple(_at(doc.node, path, p, "S003", m, data) for p, m in errors))
+    try:
+        record = KINDS[kind].model.model_validate(data)
+    except ValidationError as exc:
+        return FileResult(path, None, tuple(_at(doc.node, path, tuple(e["loc"]), "S003", _pydantic_message(e), data) for e in exc.errors()))
+    record.attach(Source(path, doc.node))
+    return FileResult(path, record, ())
+
+
+def _kind_for(path: str, data: object) -> str | None:
+    if isinstance(data, dict) and isinstance(data.get("kind"), str) and data["kind"] in KINDS:
+        return str(data["kind"])
+    parts = PurePosixPath(path).parts
+    if parts[-1] == "program.yaml" and len(parts) == 2:
+        return "program"
+    return FOLDER_KIND.get(parts[1]) if len(parts) > 2 else None
+
+
+def _at(node: object, path: str, field: FieldPath, rule: str, message: str, data: object = None) -> Diagnostic:
+    line, column = locate(node, field)  # type: ignore[arg-type]
+    record = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+    return Diagnostic(path, line, column, rule, ERROR, message, record=record, field=dotted(field) or None)
+
+
+def _pydantic_message(error: object) -> str:
+    e = dict(error)  # type: ignore[call-overload]
+    kind, value = e.get("type", ""), e.get("input")
+    if kind in ("int_type", "int_from_float"):
+        return f"金额“{value}”须为整数元，不能是小数或文本。"
+    if kind == "value_error":
+        return str(e.get("msg", "")).removeprefix("Value error, ") + "。"
+    if kind.startswith("date"):
+        return f"取值“{value}”不是日期，应为 YYYY-MM-DD。"
+    return f"取值“{value}”无效：{e.get('msg')}。"

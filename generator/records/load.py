@@ -1,0 +1,189 @@
+"""Safe YAML loading: parse, refuse what is unsafe, keep the node tree for positions.
+
+Owns S001 (does not parse), S002 (duplicate key) and S005 (unsafe or oversized input).
+Nothing here executes input: only the YAML core tags are accepted, and the node tree
+is checked for depth and alias expansion before any Python object is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from generator.diagnostics import ERROR, Diagnostic
+
+try:  # libyaml is ~9× faster; the pure-Python loader gives the same nodes
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on the platform's wheel
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+MAX_ALIAS_NODES = 1000  # nodes an alias may add beyond the file's own
+
+_CORE = "tag:yaml.org,2002:"
+ALLOWED_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp", "merge"))
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed record file: repo-relative path, node tree (for positions), plain data."""
+
+    path: str
+    node: yaml.Node | None
+    data: Any
+
+
+def _diag(path: str, rule: str, message: str, mark: Any = None) -> Diagnostic:
+    line = mark.line + 1 if mark is not None else 1
+    column = mark.column + 1 if mark is not None else 1
+    return Diagnostic(path, line, column, rule, ERROR, message)
+
+
+def parse(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse one record file; on any problem return no document and the findings."""
+    if len(raw) > MAX_BYTES:
+        return None, [_diag(path, "S005", f"文件大小 {len(raw)} 字节超过上限 {MAX_BYTES} 字节（1 MiB）。")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, [_diag(path, "S001", "文件以 BOM 开头。请保存为不带 BOM 的 UTF-8。")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Diagnostic(path, line, 1, "S001", ERROR, f"文件不是有效的 UTF-8 编码（第 {exc.start + 1} 字节）。请以 UTF-8 保存。")]
+    if "\x00" in text:
+        return None, [_diag(path, "S001", "文件含有 NUL 字符，不是文本文件。")]
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax(path, exc, text)]
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        return None, [_diag(path, "S001", f"YAML 无法解析：{exc}")]
+    if node is None:
+        return Document(path, None, None), []
+    problems = _check_tree(path, node)
+    if problems:
+        return None, problems
+    try:
+        # PyYAML's safe constructor: a bare 2024-06-30 stays a calendar date; a value with
+        # a time of day becomes a datetime, which the schema then rejects (never silently cut).
+        data = yaml.constructor.SafeConstructor().construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax(path, exc, text)]
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
+        return None, [_diag(path, "S001", f"YAML 取值无法解析：{exc}", node.start_mark)]
+    return Document(path, node, data), []
+
+
+def _syntax(path: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or exc.context or "语法错误"
+    line = text.splitlines()[mark.line] if mark is not None and mark.line < len(text.splitlines()) else ""
+    if "\t" in line[: len(line) - len(line.lstrip())] or "\t" in problem:
+        return _diag(path, "S001", "缩进中含有制表符（Tab）。YAML 只允许用空格缩进。", mark)
+    if "single document" in problem or "another document" in problem:
+        return _diag(path, "S001", "一个文件只能包含一条记录（一个 YAML 文档）。", mark)
+    return _diag(path, "S001", f"YAML 语法错误：{problem}。", mark)
+
+
+def _check_tree(path: str, root: yaml.Node) -> list[Diagnostic]:
+    """S002 and S005 over the composed tree, without recursion (the depth is unknown)."""
+    problems: list[Diagnostic] = []
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            continue  # an alias: counted by _expanded_size below
+        seen.add(id(node))
+        if node.tag not in ALLOWED_TAGS:
+            problems.append(_diag(path, "S005", f"不允许的 YAML 标签 {node.tag}：只接受 YAML 核心类型。", node.start_mark))
+            continue
+        if depth > MAX_DEPTH:
+            problems.append(_diag(path, "S005", f"嵌套层数超过上限 {MAX_DEPTH}。", node.start_mark))
+            return problems
+        if isinstance(node, yaml.MappingNode):
+            first: dict[object, int] = {}
+            for key, value in node.value:
+                ident = (key.tag, key.value) if isinstance(key, yaml.ScalarNode) else None
+                if ident is not None and ident in first:
+                    problems.append(
+                        _diag(
+                            path,
+                            "S002",
+                            f"重复的键“{key.value}”：第 {first[ident]} 行已定义过。YAML 会静默保留后者，请删除其一。",
+                            key.start_mark,
+                        )
+                    )
+                elif ident is not None:
+                    first[ident] = key.start_mark.line + 1
+                stack.append((value, depth + 1))
+                stack.append((key, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+    if problems:
+        return problems
+    size = _expanded_size(root)
+    if size is None:
+        return [_diag(path, "S005", "别名（alias）递归引用自身。", root.start_mark)]
+    if size - len(seen) > MAX_ALIAS_NODES:
+        return [
+            _diag(
+                path,
+                "S005",
+                f"别名展开后新增 {size - len(seen)} 个节点，超过上限 {MAX_ALIAS_NODES}（疑似“亿万笑声”攻击）。",
+                root.start_mark,
+            )
+        ]
+    return []
+
+
+def _expanded_size(root: yaml.Node) -> int | None:
+    """Nodes after alias expansion, memoised per shared node; None for a cycle."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            active.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            continue
+        if key in sizes:
+            continue
+        if key in active:
+            return None
+        active.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in active:
+                return None
+            if id(child) not in sizes:
+                stack.append((child, False))
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def to_json(value: Any) -> Any:
+    """The JSON form of parsed data: dates as ISO strings (JSON Schema sees strings)."""
+    if isinstance(value, dict):
+        return {str(k) if not isinstance(k, str) else k: to_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_json(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,149 @@
+"""JSON Schema: exported from the models (the public contract), and S003 validation.
+
+Validation takes a fast path (jsonschema-rs, compiled once per kind) and only on a
+failure asks python-jsonschema, the reference implementation, for every error with
+its path, which is then put into Chinese.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from generator.models import KINDS
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_BASE = "https://jiebang.example.org/schemas/"
+
+try:
+    import jsonschema_rs as _rs
+
+    jsonschema_rs: Any = _rs
+except ImportError:  # pragma: no cover - the fast path is optional
+    jsonschema_rs = None
+
+
+def kind_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one kind, as committed under ``schemas/``."""
+    model = KINDS[kind].model
+    schema = model.model_json_schema()
+    schema["title"] = f"jiebang {kind}（{KINDS[kind].label}）"
+    where = f"records/{KINDS[kind].folder}/<id>.yaml" if KINDS[kind].folder else "records/program.yaml"
+    schema["description"] = f"揭榜挂帅{KINDS[kind].label}记录，一条记录一个文件：{where}"
+    return {"$schema": SCHEMA_DIALECT, "$id": f"{SCHEMA_BASE}{kind}.schema.json", **schema}
+
+
+def render_all() -> dict[str, str]:
+    """File name → text of every generated schema (report.schema.json is hand-written)."""
+    return {f"{kind}.schema.json": json.dumps(kind_schema(kind), ensure_ascii=False, indent=2, sort_keys=False) + "\n" for kind in KINDS}
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in render_all().items():
+        path = directory / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def stale_schemas(directory: Path) -> list[str]:
+    """Names of the schema files that differ from what the models generate."""
+    stale = []
+    for name, text in render_all().items():
+        path = directory / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            stale.append(name)
+    return stale
+
+
+@cache
+def _reference(kind: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(kind_schema(kind), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+@cache
+def _fast(kind: str) -> Any:
+    if jsonschema_rs is None:
+        return None
+    return jsonschema_rs.validator_for(kind_schema(kind), validate_formats=True)
+
+
+def schema_errors(kind: str, instance: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(field path, Chinese message) for every schema violation; nothing when valid."""
+    fast = _fast(kind)
+    if fast is not None and fast.is_valid(instance):
+        return
+    seen: set[tuple[tuple[str | int, ...], str]] = set()
+    for error in _reference(kind).iter_errors(instance):
+        for item in _explain(error):  # "required" reports every missing name once per name
+            if item not in seen:
+                seen.add(item)
+                yield item
+
+
+def _explain(error: jsonschema.ValidationError) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    path = tuple(error.absolute_path)
+    value, schema, v = error.instance, error.schema, error.validator
+    if v == "required":
+        for name in error.validator_value:
+            if isinstance(value, dict) and name not in value:
+                title = schema.get("properties", {}).get(name, {}).get("title", "")
+                yield (*path, name), f"缺少必填字段 {name}{f'（{title}）' if title else ''}。"
+    elif v == "additionalProperties":
+        for name in sorted(set(value) - set(schema.get("properties", {})), key=str):
+            yield (*path, name), f"未知字段“{name}”：此处没有这个字段（拼写错误，或放错了层级？）。"
+    elif v == "const":
+        yield path, f"取值“{_show(value)}”应为“{error.validator_value}”。"
+    elif v == "enum":
+        yield path, f"取值“{_show(value)}”不在允许范围内，应为 {' | '.join(map(str, error.validator_value))}。"
+    elif v == "type" and not path:
+        yield path, "记录内容应为键值映射（文件是空的，或不是一条记录）。"
+    elif v == "type":
+        yield path, f"取值“{_show(value)}”的类型应为{_TYPES.get(str(error.validator_value), str(error.validator_value))}。"
+    elif v == "pattern":
+        yield (
+            path,
+            f"取值“{_show(value)}”格式不符（{schema.get('description') or schema.get('title', '')}，模式 {error.validator_value}）。",
+        )
+    elif v == "format":
+        yield path, f"取值“{_show(value)}”不是有效日期，应为 YYYY-MM-DD（如 2024-06-30）。"
+    elif v == "minLength":
+        yield path, "不能为空。"
+    elif v == "minItems":
+        yield path, f"至少需要 {error.validator_value} 项。"
+    elif v in ("minimum", "exclusiveMinimum"):
+        yield path, f"取值 {_show(value)} 小于允许的最小值 {error.validator_value}。"
+    elif v in ("maxItems", "minItems", "maxLength"):
+        yield path, f"取值不符合长度限制（{v} {error.validator_value}）。"
+    elif v in ("anyOf", "oneOf", "allOf", "if", "then"):
+        inner = list(error.context or [])
+        if inner:
+            best = jsonschema.exceptions.best_match(inner)
+            yield from _explain(best)
+        else:
+            yield path, f"取值“{_show(value)}”不符合要求。"
+    else:
+        yield path, f"不符合模式约束 {v}：{error.message}"
+
+
+_TYPES = {
+    "string": "文本（字符串）",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "布尔值 true/false",
+    "array": "列表",
+    "object": "键值映射",
+    "null": "空值",
+}
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "…"

@@ -1,0 +1,70 @@
+"""The library API of ``jiebang validate``: load every record, run every rule, report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from generator.diagnostics import ERROR, Diagnostic, Report
+from generator.models.corpus import Corpus
+from generator.records.files import RECORDS, FileResult, check_file, iter_record_files, read_files
+from generator.rules.base import run_rules
+
+
+class CannotRun(Exception):
+    """The run cannot happen at all (exit 2): no records folder, bad revision, …"""
+
+
+@dataclass
+class Loaded:
+    corpus: Corpus
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+
+
+def load_results(results: Iterable[FileResult]) -> Loaded:
+    """Assemble checked files into a corpus, keeping every finding."""
+    results = list(results)
+    records = [r.record for r in results if r.record is not None]
+    broken = [r.stem for r in results if r.record is None]
+    loaded = Loaded(Corpus(records, broken), [d for r in results for d in r.diagnostics], len(results))
+    if not any(PurePosixPath(r.path).parts[-1] == "program.yaml" and len(PurePosixPath(r.path).parts) == 2 for r in results):
+        loaded.diagnostics.append(
+            Diagnostic(f"{RECORDS}/program.yaml", 1, 1, "S004", ERROR, "缺少 records/program.yaml：每个记录仓库必须有且只有一个方案文件。")
+        )
+    return loaded
+
+
+def load_tree(root: Path) -> Loaded:
+    """Load and check every record file under ``root/records``."""
+    if not (root / RECORDS).is_dir():
+        raise CannotRun(f"找不到 {root / RECORDS}：请在记录仓库的根目录运行，或用 --root 指定。")
+    return load_results(check_file(p, raw) for p, raw in read_files(root, iter_record_files(root)))
+
+
+def validate(root: Path, paths: Sequence[str] = ()) -> Report:
+    """Validate the whole record set; report findings in ``paths`` (all when empty)."""
+    loaded = load_tree(root)
+    return report_for(loaded, paths, root)
+
+
+def report_for(loaded: Loaded, paths: Sequence[str], root: Path) -> Report:
+    findings = loaded.diagnostics + run_rules(loaded.corpus)
+    wanted = [w for w in (_relative(root, p) for p in paths) if w not in ("", ".")]
+    if len(wanted) < len(paths):
+        wanted = []  # the repo root itself was named: everything
+    if wanted:
+        findings = [d for d in findings if any(d.path == w or d.path.startswith(w.rstrip("/") + "/") for w in wanted)]
+    report = Report(files=loaded.files, records=len(loaded.corpus))
+    report.extend(findings)
+    return report
+
+
+def _relative(root: Path, path: str) -> str:
+    p = Path(path)
+    absolute = p if p.is_absolute() else (Path.cwd() / p)
+    try:
+        return absolute.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError as exc:
+        raise CannotRun(f"{path} 不在记录仓库 {root} 之内。") from exc
