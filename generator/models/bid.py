@@ -26,7 +26,7 @@ class Bid(Record):
     list: str = F("所揭榜单")
     submitted: dt.date = F("提交日期")
     lead: Bidder = F("牵头单位")
-    partners: Bidders = F("联合揭榜单位", default_factory=list)
+    partners: Bidders = F("联合揭榜单位", default_factory=Bidders)
     principal_investigator: Person = F("项目负责人", "只记姓名：方案禁止年龄、学历、职称门槛")
     plan_summary: Text = F("可行性方案摘要")
     requested_cny: Money = F("申请资助（元）")

@@ -34,7 +34,7 @@ class FileResult:
 def iter_record_files(root: Path) -> Iterator[str]:
     """Repo-relative paths of every YAML file under ``root/records``, sorted."""
     base = root / RECORDS
-    found = [p for p in base.rglob("*") if p.suffix in SUFFIXES and p.is_file()] if base.is_dir() else []
+    found = [p for p in base.rglob("*") if p.suffix in SUFFIXES and not p.is_dir()] if base.is_dir() else []
     for path in sorted(found):
         yield path.relative_to(root).as_posix()
 

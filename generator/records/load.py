@@ -68,9 +68,9 @@ def parse(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
     if problems:
         return None, problems
     try:
-        # PyYAML's safe constructor: a bare 2024-06-30 stays a calendar date; a value with
-        # a time of day becomes a datetime, which the schema then rejects (never silently cut).
-        data = yaml.constructor.SafeConstructor().construct_document(node)
+        # A bare 2024-06-30 stays a calendar date; a value with a time of day becomes a
+        # datetime, which the schema then rejects (never silently cut).
+        data = _Constructor().construct_document(node)
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax(path, exc, text)]
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
@@ -174,6 +174,20 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
     return []
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    """PyYAML's safe constructor, except that an impossible date (2024-06-31) stays the
+    text it was, so that the schema reports it at its own line as a bad date."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return node.value
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
 def to_json(value: Any) -> Any:

@@ -1,0 +1,49 @@
+"""Shared test helpers: a throwaway copy of the base record set with edits applied."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BASE = FIXTURES / "base"
+REPO = Path(__file__).parent.parent
+
+
+def make_records(
+    root: Path,
+    edit: Mapping[str, Sequence[Sequence[str]]] | None = None,
+    write: Mapping[str, str] | None = None,
+    delete: Sequence[str] = (),
+) -> Path:
+    """Copy the base fixture to ``root`` and apply text edits: ``edit`` replaces
+    ``[old, new]`` pairs (each old must occur exactly once), ``write`` sets whole files,
+    ``delete`` removes files."""
+    shutil.copytree(BASE, root, dirs_exist_ok=True)
+    for rel, pairs in (edit or {}).items():
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        for old, new in pairs:
+            assert text.count(old) == 1, f"{rel}: {old!r} occurs {text.count(old)} times"
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+    for rel, text in (write or {}).items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for rel in delete:
+        (root / rel).unlink()
+    return root
+
+
+@pytest.fixture
+def records(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """``records(edit=…, write=…, delete=…)`` → a repo root with the edited base set."""
+
+    def build(**kw):  # type: ignore[no-untyped-def]
+        return make_records(tmp_path / "repo", **kw)
+
+    return build
