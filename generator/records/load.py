@@ -187,7 +187,7 @@ class _Constructor(yaml.constructor.SafeConstructor):
             return node.value
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)  # type: ignore[type-var]
 
 
 def to_json(value: Any) -> Any:
