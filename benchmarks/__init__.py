@@ -1,0 +1,1 @@
+"""Benchmarks at programme and national scale: a synthetic programme and the figures."""
