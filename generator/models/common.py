@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from generator.records.load import compose
 
 Money = Annotated[int, Field(strict=True, ge=0, description="金额，整数元（不得为小数）")]
 Text = Annotated[str, Field(min_length=1)]
@@ -52,12 +55,28 @@ class Bidder(Unit):
     )
 
 
-@dataclass(frozen=True)
 class Source:
-    """Where a record came from: its repo-relative path and node tree (for positions)."""
+    """Where a record came from: its repo-relative path and node tree (for positions).
 
-    path: str
-    node: yaml.Node | None
+    The tree is given, or composed again from the file's bytes when first asked for:
+    a national record set holds ~10⁷ nodes, and only records with findings need theirs.
+    """
+
+    __slots__ = ("_node", "_raw", "path")
+
+    def __init__(self, path: str, node: yaml.Node | None = None, raw: bytes | None = None) -> None:
+        self.path = path
+        self._node = node
+        self._raw = raw
+
+    @property
+    def node(self) -> yaml.Node | None:
+        if self._node is None and self._raw is not None:
+            self._node = compose(self._raw)
+        return self._node
+
+    def __repr__(self) -> str:
+        return f"Source({self.path!r})"
 
 
 @dataclass(frozen=True)
@@ -79,7 +98,8 @@ class Record(Strict):
 
     @property
     def source(self) -> Source | None:
-        return self._source
+        private = self.__pydantic_private__  # read directly: BaseModel.__getattr__ is slow
+        return private.get("_source") if private else None
 
     def attach(self, source: Source) -> None:
         self._source = source
@@ -88,16 +108,28 @@ class Record(Strict):
         return Finding(self, tuple(path), message)
 
 
+_LEAVES = frozenset({str, int, bool, float, type(None), dt.date, dt.datetime})
+
+
 def walk(value: Any, path: tuple[str | int, ...] = ()) -> Any:
-    """Every leaf of a model as (field path, value): for rules that scan all fields."""
-    if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from walk(getattr(value, name), (*path, name))
-    elif isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            yield from walk(item, (*path, i))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from walk(item, (*path, key))
-    else:
-        yield path, value
+    """Every leaf of a model as (field path, value): for rules that scan all fields.
+
+    Depth first, fields in declaration order. Iterative, with plain values recognised by
+    type before asking ``isinstance(…, BaseModel)`` (an ABC check): rules call this
+    for every record of a national set.
+    """
+    stack: list[tuple[tuple[str | int, ...], Any]] = [(path, value)]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        path, value = pop()
+        if type(value) in _LEAVES:
+            yield path, value
+        elif isinstance(value, BaseModel):
+            fields = value.__dict__
+            push([((*path, name), fields[name]) for name in reversed(type(value).model_fields)])
+        elif isinstance(value, list | tuple):
+            push([((*path, i), value[i]) for i in range(len(value) - 1, -1, -1)])
+        elif isinstance(value, dict):
+            push([((*path, key), value[key]) for key in reversed(value)])
+        else:
+            yield path, value

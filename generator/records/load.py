@@ -9,16 +9,47 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
 from generator.diagnostics import ERROR, Diagnostic
 
 try:  # libyaml is ~9× faster; the pure-Python loader gives the same nodes
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - depends on the platform's wheel
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _Loader(_SafeLoader):
+    """The safe loader with the implicit tag of a plain scalar memoised.
+
+    The C parser calls back into Python to resolve every scalar, and in records most
+    values repeat (keys, ids, enums, dates). The resolvers are copied here, so the
+    memo cannot go stale if someone registers another resolver on PyYAML's classes.
+    """
+
+    yaml_implicit_resolvers = {k: list(v) for k, v in _SafeLoader.yaml_implicit_resolvers.items()}  # noqa: RUF012
+    _tags: ClassVar[dict[tuple[str, tuple[bool, bool]], str]] = {}
+
+    def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:  # type: ignore[override]
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
+        tag = self._tags.get((value, implicit))
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(value) <= 40 and len(self._tags) < 200_000:  # short, repeating values only
+                self._tags[(value, implicit)] = tag
+        return tag  # type: ignore[no-any-return]
+
+    def descend_resolver(self, current_node: yaml.Node | None, current_index: object) -> None:
+        if self.yaml_path_resolvers:
+            super().descend_resolver(current_node, current_index)
+
+    def ascend_resolver(self) -> None:
+        if self.yaml_path_resolvers:
+            super().ascend_resolver()
+
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
@@ -30,11 +61,21 @@ ALLOWED_TAGS = frozenset(_CORE + t for t in ("str", "int", "float", "bool", "nul
 
 @dataclass(frozen=True)
 class Document:
-    """A parsed record file: repo-relative path, node tree (for positions), plain data."""
+    """A parsed record file: repo-relative path, node tree (for positions), plain data.
+
+    ``plain``: the tree is exactly what composing the text again gives (no alias, no
+    merge key), so it need not be kept: it can be recomposed when a position is needed.
+    """
 
     path: str
     node: yaml.Node | None
     data: Any
+    plain: bool = False
+
+
+def compose(raw: bytes) -> yaml.Node | None:
+    """The node tree of an already-parsed file, composed again (for positions)."""
+    return yaml.compose(raw.decode("utf-8"), Loader=_Loader)
 
 
 def _diag(path: str, rule: str, message: str, mark: Any = None) -> Diagnostic:
@@ -64,6 +105,11 @@ def parse(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
         return None, [_diag(path, "S001", f"YAML 无法解析：{exc}")]
     if node is None:
         return Document(path, None, None), []
+    if "&" not in text:  # no anchor, so no alias: the one-pass fast path may apply
+        try:
+            return Document(path, node, _plain(node, 1), plain=True), []
+        except Exception:  # anything unusual: the full checks below decide, exactly as before
+            pass
     problems = _check_tree(path, node)
     if problems:
         return None, problems
@@ -176,6 +222,56 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
+_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _SEQ, _MAP, _MERGE = (
+    _CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
+)
+
+
+class _Unusual(Exception):
+    """Raised by the fast path for anything it does not handle itself."""
+
+
+def _plain(node: yaml.Node, depth: int) -> Any:
+    """Data of a tree without aliases in one pass, with the checks of ``_check_tree``.
+
+    Handles the core tags the way the safe constructor does and raises on anything
+    else (an unknown tag, a merge key, a duplicate key, depth over the limit, a value
+    that does not construct): the caller then takes the full path, which reports it.
+    """
+    if depth > MAX_DEPTH:
+        raise _Unusual
+    tag = node.tag
+    if type(node) is yaml.ScalarNode:
+        if tag == _STR:
+            return node.value
+        if tag == _INT:
+            value = node.value
+            if value.isascii() and value.isdigit() and (value[0] != "0" or value == "0"):
+                return int(value)
+            return _CONSTRUCTOR.construct_yaml_int(node)
+        if tag == _TIMESTAMP:
+            return _CONSTRUCTOR.construct_yaml_timestamp(node)
+        if tag == _BOOL:
+            return _CONSTRUCTOR.bool_values[node.value.lower()]
+        if tag == _NULL:
+            return None
+        if tag == _FLOAT:
+            return _CONSTRUCTOR.construct_yaml_float(node)
+    elif type(node) is yaml.MappingNode and tag == _MAP:
+        out: dict[Any, Any] = {}
+        for key, value in node.value:
+            if type(key) is not yaml.ScalarNode or key.tag == _MERGE:
+                raise _Unusual
+            name = _plain(key, depth + 1)
+            if name in out:
+                raise _Unusual
+            out[name] = _plain(value, depth + 1)
+        return out
+    elif type(node) is yaml.SequenceNode and tag == _SEQ:
+        return [_plain(item, depth + 1) for item in node.value]
+    raise _Unusual
+
+
 class _Constructor(yaml.constructor.SafeConstructor):
     """PyYAML's safe constructor, except that an impossible date (2024-06-31) stays the
     text it was, so that the schema reports it at its own line as a bad date."""
@@ -188,10 +284,18 @@ class _Constructor(yaml.constructor.SafeConstructor):
 
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)  # type: ignore[type-var]
+_CONSTRUCTOR = _Constructor()  # its scalar methods keep no state
 
 
 def to_json(value: Any) -> Any:
     """The JSON form of parsed data: dates as ISO strings (JSON Schema sees strings)."""
+    cls = type(value)
+    if cls is str or cls is int or cls is bool or value is None:
+        return value
+    if cls is dict:
+        return {k if type(k) is str else str(k): to_json(v) for k, v in value.items()}
+    if cls is list:
+        return [to_json(v) for v in value]
     if isinstance(value, dict):
         return {str(k) if not isinstance(k, str) else k: to_json(v) for k, v in value.items()}
     if isinstance(value, list):
