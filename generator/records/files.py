@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+import yaml
 from pydantic import ValidationError
 
 from generator.diagnostics import ERROR, Diagnostic
 from generator.models import FOLDER_KIND, KINDS, Record, Source
-from generator.records.load import parse, to_json
+from generator.records.load import Document, compose, parse, to_json
 from generator.records.locate import FieldPath, dotted, locate
 from generator.schemas import schema_errors
 
@@ -32,17 +34,23 @@ class FileResult:
 
 
 def iter_record_files(root: Path) -> Iterator[str]:
-    """Repo-relative paths of every YAML file under ``root/records``, sorted."""
+    """Repo-relative paths of every YAML file under ``root/records``, sorted by component."""
     base = root / RECORDS
-    found = [p for p in base.rglob("*") if p.suffix in SUFFIXES and not p.is_dir()] if base.is_dir() else []
-    for path in sorted(found):
-        yield path.relative_to(root).as_posix()
+    if not base.is_dir():
+        return
+    found: list[list[str]] = []
+    for folder, _, names in os.walk(base, followlinks=True):
+        where = Path(folder).relative_to(root).parts
+        found.extend([*where, name] for name in names if os.path.splitext(name)[1] in SUFFIXES)
+    for parts in sorted(found):
+        yield "/".join(parts)
 
 
 def read_files(root: Path, paths: Iterable[str]) -> Iterator[tuple[str, bytes | OSError]]:
     for rel in paths:
         try:
-            yield rel, (root / rel).read_bytes()
+            with open(os.path.join(root, rel), "rb") as f:
+                yield rel, f.read()
         except OSError as exc:
             yield rel, exc
 
@@ -53,6 +61,16 @@ def check_file(path: str, raw: bytes | OSError) -> FileResult:
     Pure: the same path and bytes always give the same result, so callers may cache
     results by content (e.g. by git blob id).
     """
+    shaped = shape(path, raw)
+    if isinstance(shaped, FileResult):
+        return shaped
+    doc, kind = shaped
+    return model(path, raw, kind, doc.data, doc.node, doc.plain)  # type: ignore[arg-type]
+
+
+def shape(path: str, raw: bytes | OSError) -> FileResult | tuple[Document, str]:
+    """The first stages of ``check_file``: parse, kind, JSON Schema. A FileResult with
+    findings when one fails, else the document and its kind."""
     if isinstance(raw, OSError):
         return FileResult(path, None, (Diagnostic(path, 1, 1, "S001", ERROR, f"无法读取文件：{raw.strerror or raw}。"),))
     doc, problems = parse(path, raw)
@@ -68,11 +86,18 @@ def check_file(path: str, raw: bytes | OSError) -> FileResult:
     errors = list(schema_errors(kind, to_json(data)))
     if errors:
         return FileResult(path, None, tuple(_at(doc.node, path, p, "S003", m, data) for p, m in errors))
+    return doc, kind
+
+
+def model(path: str, raw: bytes, kind: str, data: object, node: yaml.Node | None, plain: bool) -> FileResult:
+    """The last stage of ``check_file``: the pydantic model. A plain document's tree may
+    be left out (``node`` None): it is composed again from ``raw`` only to place an error."""
     try:
         record = KINDS[kind].model.model_validate(data)
     except ValidationError as exc:
-        return FileResult(path, None, tuple(_at(doc.node, path, tuple(e["loc"]), "S003", _pydantic_message(e), data) for e in exc.errors()))
-    record.attach(Source(path, doc.node))
+        where = node if node is not None else compose(raw)
+        return FileResult(path, None, tuple(_at(where, path, tuple(e["loc"]), "S003", _pydantic_message(e), data) for e in exc.errors()))
+    record.attach(Source(path, raw=raw) if plain else Source(path, node))
     return FileResult(path, record, ())
 
 

@@ -1,0 +1,96 @@
+"""The loader's fast paths give exactly what the full path gives.
+
+``parse`` builds plain documents in one pass and keeps no node tree for them (it is
+composed again when a position is needed); ``check_files`` spreads big sets over
+worker processes. Neither may change a single value, finding or position.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.records import batch
+from generator.records.files import check_file, iter_record_files, model, read_files, shape
+from generator.records.load import _check_tree, _Constructor, _Loader, compose, parse
+from generator.records.locate import locate
+from tests.conftest import BASE, make_records
+
+P = "records/lists/L-2024-001.yaml"
+
+
+def full_path(text: str) -> object:
+    """What the loader gave before the fast path: checks, then the safe constructor."""
+    node = yaml.compose(text, Loader=_Loader)
+    assert node is not None and not _check_tree(P, node)
+    return _Constructor().construct_document(node)
+
+
+def test_every_base_record_parses_the_same_on_both_paths() -> None:
+    for path in iter_record_files(BASE):
+        raw = (BASE / path).read_bytes()
+        doc, problems = parse(path, raw)
+        assert doc is not None and not problems and doc.plain
+        assert doc.data == full_path(raw.decode("utf-8"))
+        assert repr(compose(raw)) == repr(doc.node)  # the tree composed again is the same tree
+
+
+SCALARS = ["a", "0", "017", "0x1F", "1_000", "1:30", "-3", "1.5", ".inf", "true", "No", "~", "null", "", "2024-06-30", "2024-06-31"]
+SCALARS += ["2024-06-30T10:00:00+08:00", "'x'", '"2024-06-30"', "!!str 12", "!!int 7", "!!float 1", "!!bool yes", "!!null x", "榜单"]
+KEYS = ["a", "b", "1", "01", "true", "<<", "2024-06-30"]
+
+
+def yaml_doc(draw: st.DrawFn, depth: int = 0) -> str:
+    kind = draw(st.sampled_from(["scalar", "map", "seq"] if depth < 3 else ["scalar"]))
+    if kind == "scalar":
+        return draw(st.sampled_from(SCALARS))
+    items = draw(st.lists(st.integers(0, 1), max_size=4))
+    if kind == "seq":
+        return "[" + ", ".join(yaml_doc(draw, depth + 1) for _ in items) + "]"
+    return "{" + ", ".join(f"{draw(st.sampled_from(KEYS))}: {yaml_doc(draw, depth + 1)}" for _ in items) + "}"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.composite(yaml_doc)())
+def test_fast_path_equals_full_path(text: str) -> None:
+    text = f"x: {text}\n"
+    doc, problems = parse(P, text.encode("utf-8"))
+    try:
+        expected = full_path(text)
+    except (AssertionError, yaml.YAMLError, ValueError, TypeError, KeyError):
+        assert doc is None or not doc.plain
+        return
+    if doc is not None:
+        assert doc.data == expected and type(doc.data["x"]) is type(expected["x"])  # type: ignore[index]
+        assert not problems
+
+
+def test_positions_from_a_composed_again_tree() -> None:
+    path = "records/bids/B-2024-001.yaml"
+    raw = (BASE / path).read_bytes()
+    doc, kind = shape(path, raw)  # type: ignore[misc]
+    clean = model(path, raw, kind, doc.data, None, True)
+    assert clean.record is not None and clean.record.source is not None
+    assert locate(clean.record.source.node, ("lead", "credit_code")) == (6, 38)
+    broken = model(path, raw, kind, {**doc.data, "requested_cny": "十万"}, None, True)  # a model-stage error, placed without a kept tree
+    assert [(d.rule, d.line, d.column) for d in broken.diagnostics] == [("S003", 11, 1)]
+
+
+def test_worker_processes_give_the_same_results(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_records(
+        tmp_path / "repo",
+        edit={"records/lists/L-2024-001.yaml": [["grade: key", "grade: key\ngrade: major"]]},
+        write={"records/bids/B-2024-009.yaml": "kind: bid\nid: B-2024-009\nlist: L-2024-001\nlead: &u {name: x}\npartners: [*u]\n"},
+    )
+    items = list(read_files(root, iter_record_files(root)))
+    serial = [check_file(path, raw) for path, raw in items]
+    monkeypatch.setattr(batch, "PARALLEL_MIN", 2)
+    parallel = list(batch.check_files(items, jobs=2))
+    assert [(r.path, r.diagnostics, r.record.model_dump() if r.record else None) for r in parallel] == [
+        (r.path, r.diagnostics, r.record.model_dump() if r.record else None) for r in serial
+    ]
+    assert any(r.diagnostics for r in serial) and any(r.record for r in serial)
