@@ -95,6 +95,7 @@ class FileCache(MutableMapping[Key, FileResult]):
         self.hits = 0
         self._stored: dict[str, Any] = self._load()
         self._results: dict[Key, FileResult] = {}
+        self._dirty = False  # something was added since loading
 
     @property
     def file(self) -> Path | None:
@@ -123,10 +124,12 @@ class FileCache(MutableMapping[Key, FileResult]):
 
     def __setitem__(self, key: Key, result: FileResult) -> None:
         self._results[key] = result
+        self._dirty = True
 
     def __delitem__(self, key: Key) -> None:
         self._results.pop(key, None)
         self._stored.pop(_name(key), None)
+        self._dirty = True
 
     def __iter__(self) -> Iterator[Key]:
         names = {_name(k) for k in self._results}
@@ -155,6 +158,8 @@ class FileCache(MutableMapping[Key, FileResult]):
         """Write the entries used in this run; a cache that cannot be written is skipped."""
         if self.file is None or self.directory is None:
             return
+        if not self._dirty and len(self._results) == len(self._stored) and self.file.is_file():
+            return  # every stored entry was used and nothing was added: the file is already right
         entries = {_name(k): _entry(r) for k, r in sorted(self._results.items())}
         text = json.dumps({"fingerprint": fingerprint(), "entries": entries}, ensure_ascii=False, separators=(",", ":"))
         try:
