@@ -19,7 +19,7 @@ from generator.cli import main
 from generator.diagnostics import ERROR, INFO, Diagnostic
 from generator.history.repo import GitRecords
 from generator.records.cache import FileCache
-from tests.conftest import make_records
+from tests.conftest import apply_edits, make_records
 from tests.test_git_records import git
 
 TODAY = dt.date(2025, 1, 6)
@@ -46,19 +46,8 @@ def commit(
     delete: Sequence[str] = (),
     date: str = "2024-08-01T09:00:00+08:00",
 ) -> None:
-    """Apply edits like ``make_records`` does (without re-copying the fixture) and commit them."""
-    for rel, pairs in (edit or {}).items():
-        path = root / rel
-        text = path.read_text(encoding="utf-8")
-        for old, new in pairs:
-            assert text.count(old) == 1, f"{rel}: {old!r}"
-            text = text.replace(old, new)
-        path.write_text(text, encoding="utf-8")
-    for rel, text in (write or {}).items():
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text(text, encoding="utf-8")
-    for rel in delete:
-        git(root, "rm", "-q", rel)
+    """Apply edits as ``make_records`` does, on top of what is there, and commit them."""
+    apply_edits(root, edit, write, delete)
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", message, date=date)
 
@@ -114,16 +103,14 @@ def test_c002_funding_changed_without_amendment(repo: Path) -> None:
 
 
 def test_c002_amendment_naming_another_field_does_not_cover(repo: Path) -> None:
-    commit(
-        repo,
-        edit={LIST: [["subsidy_cny: 100000", "subsidy_cny: 80000"], ["title: 高精度", "title: 超高精度"]]},
-        write={},
+    text = (
+        (repo / LIST)
+        .read_text(encoding="utf-8")
+        .replace("subsidy_cny: 100000", "subsidy_cny: 80000")
+        .replace("title: 高精度", "title: 超高精度")
     )
-    (repo / LIST).write_text(
-        (repo / LIST).read_text(encoding="utf-8") + "amendments:\n  - {date: 2024-08-01, fields: [title], summary: 名称更正}\n",
-        encoding="utf-8",
-    )
-    commit(repo)
+    text += "amendments:\n  - {date: 2024-08-01, fields: [title], summary: 名称更正}\n"
+    commit(repo, write={LIST: text})
     assert where(found(repo, "C002")) == [f"{LIST}:16:11"]
 
 
