@@ -42,11 +42,12 @@ def public_records_are_kept(base: Corpus, head: Corpus, today: dt.date) -> Itera
     Passes: 把榜单改为 status: withdrawn；把文件移到 records/lists/2024/（id 不变）；删除从未公开的草稿榜单。
     """
     public = public_ids(base, today)
+    gone = [r for r in base if r.id in public and r.id not in head.by_id and r.id not in head.broken]
+    if not gone:
+        return
     by_path = {r.source.path: r for r in head if r.source}
     fresh = {(r.kind, _content(r)): r for r in head if r.id not in base.by_id}  # records new in this change
-    for old in base:
-        if old.id not in public or old.id in head.by_id or old.id in head.broken:
-            continue
+    for old in gone:
         label = KINDS[old.kind].label
         fix = "请恢复该记录；榜单应改为 status: withdrawn。" if old.kind == "list" else "请恢复该记录。"
         fix += "确需删除（如法院裁定、个人信息删除）须在提交说明中写明 Policy-Override: C001 <理由>。"
