@@ -91,6 +91,7 @@ def award_follows_its_basis(corpus: Corpus, policy: Policy) -> Iterator[Finding]
             yield award.finding(("date",), f"拨付日期 {award.date} 早于{what} {not_before}。")
 
 
+REVIEW_LABELS = {"milestone-check": "节点检查", "acceptance": "结题验收"}
 Floor = tuple[dt.date, str]  # the award may not precede this date, and what it is
 
 
@@ -104,25 +105,23 @@ def _milestone_basis(corpus: Corpus, award: Award, proj: Project) -> tuple[Findi
         return award.finding(("milestone",), f"节点 {ms.id} 属于项目 {ms.project}，不是本笔拨付的项目 {proj.id}。"), None
     if ms.check is None:
         return award.finding(("milestone",), f"节点 {ms.id} 尚未经节点检查，不能按节点拨付。"), None
-    check = corpus.get(ms.check, Review)
-    if check is None:
-        return None, None  # R001
-    if check.type != "milestone-check" or check.result != "passed":
-        what = f"节点 {ms.id} 的检查 {check.id}（{check.type}，结论 {check.result}）不是通过的节点检查，不能按节点拨付。"
-        return award.finding(("milestone",), what), None
-    return None, (check.date, f"节点 {ms.id} 的检查日期")
+    return _passed(award, ("milestone",), corpus.get(ms.check, Review), "milestone-check", f"节点 {ms.id} 的检查")
 
 
 def _acceptance_basis(corpus: Corpus, award: Award, proj: Project) -> tuple[Finding | None, Floor | None]:
     if proj.outcome is None:
         return award.finding(("basis",), f"项目 {proj.id} 尚无结题情况（outcome），不能按验收拨付。"), None
-    review = corpus.get(proj.outcome.acceptance, Review)
+    return _passed(award, ("basis",), corpus.get(proj.outcome.acceptance, Review), "acceptance", f"项目 {proj.id} 的结题验收")
+
+
+def _passed(award: Award, path: tuple[str, ...], review: Review | None, kind: str, what: str) -> tuple[Finding | None, Floor | None]:
+    """The award's basis is a passed review of ``kind``: no finding, and the award may not precede it."""
     if review is None:
         return None, None  # R001
-    if review.type != "acceptance" or review.result != "passed":
-        what = f"项目 {proj.id} 的结题评审 {review.id}（{review.type}，结论 {review.result}）不是通过的验收，不能按验收拨付。"
-        return award.finding(("basis",), what), None
-    return None, (review.date, f"项目 {proj.id} 的结题验收日期")
+    if review.type != kind or review.result != "passed":
+        label = REVIEW_LABELS[kind]
+        return award.finding(path, f"{what} {review.id}（{review.type}，结论 {review.result}）不是通过的{label}，不能按此拨付。"), None
+    return None, (review.date, f"{what}日期")
 
 
 _BASIS = {"milestone": _milestone_basis, "acceptance": _acceptance_basis}
