@@ -28,14 +28,13 @@ def working_days(start: dt.date, end: dt.date) -> tuple[int, tuple[int, ...]]:
     can say the count is a fallback rather than guess silently.
     """
     count, uncovered = 0, set()
-    day = start
-    while day <= end:
+    for ordinal in range(start.toordinal(), end.toordinal() + 1):  # ordinals: no overflow at date.max
+        day = dt.date.fromordinal(ordinal)
         if _calendar_covers(day.year):
             count += chinese_calendar.is_workday(day)
         else:
             uncovered.add(day.year)
             count += day.weekday() < 5
-        day += dt.timedelta(days=1)
     return count, tuple(sorted(uncovered))
 
 

@@ -30,3 +30,7 @@ def test_working_days_follow_the_chinese_calendar(start: dt.date, end: dt.date, 
 def test_an_uncovered_year_falls_back_to_monday_to_friday_and_says_so() -> None:
     assert working_days(D(2099, 7, 6), D(2099, 7, 12)) == (5, (2099,))
     assert working_days(D(2003, 12, 29), D(2004, 1, 2)) == (4, (2003,))  # 2004-01-01 is a holiday the calendar knows
+
+
+def test_the_last_representable_day_is_counted_without_overflow() -> None:
+    assert working_days(dt.date.max, dt.date.max) == (1, (9999,))  # a Friday
