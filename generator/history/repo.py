@@ -41,7 +41,7 @@ class GitRecords:
     @property
     def shallow(self) -> bool:
         """A shallow clone (CI's default) lacks the history that questions need."""
-        return bool(self.repo.git.rev_parse("--is-shallow-repository") == "true")  # also right in a linked worktree
+        return bool(self.repo.git.rev_parse("--is-shallow-repository") == "true")  # git knows, wherever its metadata lives
 
     def require_full_history(self) -> None:
         if self.shallow:
