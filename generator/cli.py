@@ -56,11 +56,13 @@ def validate(paths: tuple[str, ...], base: str | None, fmt: str, root: Path) -> 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-def rules(fmt: str) -> None:
-    """列出规则目录：编号、级别、依据与说明。"""
+@root_option
+def rules(fmt: str, root: Path) -> None:
+    """列出规则目录：编号、级别、依据与说明（依据按 records/program.yaml 的条款对照）。"""
     from generator.catalogue import render
+    from generator.validate import program_citations
 
-    click.echo(render(fmt))
+    click.echo(render(fmt, program_citations(root)))
 
 
 @main.command()

@@ -100,11 +100,17 @@ def _split_doc(fn: Callable[..., object]) -> tuple[str, str]:
     return title.strip(), rest.strip()
 
 
-def to_diagnostic(rule_: Rule, finding: Finding) -> Diagnostic:
+def cites_for(rule_: Rule, policy: Policy | None) -> str:
+    """The article a rule cites: the programme's own (``policy.citations``) or the default."""
+    return policy.citations.get(rule_.id, rule_.cites) if policy is not None else rule_.cites
+
+
+def to_diagnostic(rule_: Rule, finding: Finding, cites: str | None = None) -> Diagnostic:
     """A rule's finding at the file, line and column of its field."""
     source = finding.record.source
     line, column = locate(source.node if source else None, finding.path)
-    suffix = "" if rule_.cites == UNCITED else f"（{rule_.cites}）"
+    cites = cites or rule_.cites
+    suffix = "" if cites == UNCITED else f"（{cites}）"
     message = finding.message
     if suffix and message.endswith("。"):
         message = message[:-1]
@@ -117,7 +123,7 @@ def to_diagnostic(rule_: Rule, finding: Finding) -> Diagnostic:
         message=message + suffix,
         record=finding.record.id,
         field=dotted(finding.path) or None,
-        cites=rule_.cites,
+        cites=cites,
     )
 
 
@@ -130,7 +136,8 @@ def run_rules(corpus: Corpus, select: Iterable[str] | None = None) -> list[Diagn
             continue
         if rule_.needs_policy and corpus.policy is None:
             continue  # no valid program.yaml: that is reported once, by S003/S004
-        out.extend(to_diagnostic(rule_, f) for f in rule_.check(corpus, corpus.policy))  # type: ignore[arg-type]
+        cites = cites_for(rule_, corpus.policy)
+        out.extend(to_diagnostic(rule_, f, cites) for f in rule_.check(corpus, corpus.policy))  # type: ignore[arg-type]
     return out
 
 
@@ -139,7 +146,8 @@ def run_change_rules(base: Corpus, head: Corpus, today: dt.date) -> list[Diagnos
     out: list[Diagnostic] = []
     for rule_ in catalogue():
         if rule_.change_check is not None:
-            out.extend(to_diagnostic(rule_, f) for f in rule_.change_check(base, head, today))
+            cites = cites_for(rule_, head.policy)
+            out.extend(to_diagnostic(rule_, f, cites) for f in rule_.change_check(base, head, today))
     return out
 
 
