@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.diagnostics import ERROR, Diagnostic, Report
+from generator.models import Program
 from generator.models.corpus import Corpus
 from generator.records.batch import check_files
 from generator.records.files import RECORDS, FileResult, iter_record_files, read_files
@@ -62,6 +63,16 @@ def load_tree(root: Path) -> Loaded:
         raise CannotRun(f"找不到 {root / RECORDS}：请在记录仓库的根目录运行，或用 --root 指定。")
     with bulk():
         return load_results(check_files(read_files(root, iter_record_files(root))))
+
+
+def program_citations(root: Path) -> dict[str, str]:
+    """The programme's own article for each rule, if its program.yaml is valid; else none."""
+    path = f"{RECORDS}/program.yaml"
+    try:
+        result = check_file(path, (root / path).read_bytes())
+    except OSError:
+        return {}
+    return dict(result.record.policy.citations) if isinstance(result.record, Program) else {}
 
 
 def validate(root: Path, paths: Sequence[str] = ()) -> Report:
