@@ -19,6 +19,7 @@ def today() -> dt.date:
     return now.date()
 
 
+@functools.lru_cache(maxsize=4096)  # windows repeat: a national set has thousands of 公示
 def working_days(start: dt.date, end: dt.date) -> tuple[int, tuple[int, ...]]:
     """Chinese working days from ``start`` to ``end``, both counted.
 

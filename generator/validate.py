@@ -12,7 +12,7 @@ from generator.diagnostics import ERROR, Diagnostic, Report
 from generator.models import Program
 from generator.models.corpus import Corpus
 from generator.records.batch import check_files
-from generator.records.files import RECORDS, FileResult, iter_record_files, read_files
+from generator.records.files import RECORDS, FileResult, check_file, iter_record_files, read_files
 from generator.rules.base import run_rules
 
 

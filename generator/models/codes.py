@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -12,6 +14,7 @@ def credit_check_digit(first17: str) -> str:
     return CREDIT_ALPHABET[(31 - total % 31) % 31]
 
 
+@functools.lru_cache(maxsize=65536)  # a unit's code recurs in every record naming it
 def credit_code_valid(code: str) -> bool:
     if len(code) != 18 or any(c not in CREDIT_ALPHABET for c in code):
         return False
