@@ -1,0 +1,70 @@
+"""Run the benchmarks and print a Markdown table of medians and ratios.
+
+    python -m benchmarks.run [--sizes 100,1000,10000] [--repeat 3] [--quick] [--only validate,history]
+
+Every figure is a ratio against a reference run in the same invocation (what a user
+would otherwise run), with medians of ``--repeat`` runs taken alternately. Record sets
+and repositories are generated once under ``--work`` and reused while the generator is
+unchanged. A figure whose feature has not been built yet is listed as not available.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.figures import FIGURES, Context, Row
+from benchmarks.measure import machine
+
+DEFAULT_WORK = Path(__file__).parent / "out"
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| figure | size | jiebang | reference | ratio | target | met | note |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        ratio = "—" if r.ratio is None else f"{r.ratio:.3g}"
+        met = "" if r.met is None else ("yes" if r.met else "**no**")
+        lines.append(f"| {r.figure} | {r.size} | {r.ours} | {r.reference} | {ratio} | {r.target} | {met} | {r.note} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000,10000", help="lists per synthetic set, comma-separated")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (the median is reported)")
+    parser.add_argument("--quick", action="store_true", help="small history repository; one run each unless --repeat is given")
+    parser.add_argument("--only", default="", help="figures to run: " + ",".join(name for name, _ in FIGURES))
+    parser.add_argument("--cjs-max", type=int, default=10_000, help="largest set (lists) to run check-jsonschema on")
+    parser.add_argument("--portal-max", type=int, default=10_000, help="largest set (lists) to build the portal for")
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where generated data is kept")
+    args = parser.parse_args(argv)
+    try:
+        sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    except ValueError:
+        parser.error("--sizes takes numbers such as 100,1000,10000")
+    if not sizes or min(sizes) < 1:
+        parser.error("--sizes needs at least one positive number")
+    repeat = args.repeat if args.repeat != 3 or not args.quick else 1
+    wanted = {w.strip() for w in args.only.split(",") if w.strip()}
+    unknown = wanted - {name for name, _ in FIGURES}
+    if unknown:
+        parser.error(f"unknown figure(s): {', '.join(sorted(unknown))}")
+    args.work.mkdir(parents=True, exist_ok=True)
+    ctx = Context(args.work.resolve(), sizes, max(1, repeat), args.quick, args.cjs_max, args.portal_max)
+    rows: list[Row] = []
+    started = time.perf_counter()
+    for name, figure in FIGURES:
+        if wanted and name not in wanted:
+            continue
+        print(f"… {name}", file=sys.stderr, flush=True)
+        rows.extend(figure(ctx))
+    print("\n".join(f"- {k}: {v}" for k, v in machine().items()))
+    print(f"- medians of {ctx.repeat} run(s); whole benchmark {time.perf_counter() - started:,.0f} s\n")
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
