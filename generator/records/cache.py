@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from generator.diagnostics import Diagnostic, Level
 from generator.models import KINDS, Source
+from generator.models.common import share_fields_sets
 from generator.records.files import FileResult
 from generator.records.load import parse
 
@@ -149,6 +150,7 @@ class FileCache(MutableMapping[Key, FileResult]):
             record = None
             if stored.get("record") is not None:
                 record = KINDS[stored["kind"]].model.model_validate(stored["record"])
+                share_fields_sets(record)
                 record.attach(LazySource(path, lambda: self.read(path, sha)))
             return FileResult(path, record, diagnostics)
         except (KeyError, TypeError, ValueError, ValidationError):

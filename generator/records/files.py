@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from generator.diagnostics import ERROR, Diagnostic
 from generator.models import FOLDER_KIND, KINDS, Record, Source
+from generator.models.common import share_fields_sets
 from generator.records.load import Document, compose, parse, to_json
 from generator.records.locate import FieldPath, dotted, locate
 from generator.schemas import schema_errors
@@ -97,6 +98,7 @@ def model(path: str, raw: bytes, kind: str, data: object, node: yaml.Node | None
     except ValidationError as exc:
         where = node if node is not None else compose(raw)
         return FileResult(path, None, tuple(_at(where, path, tuple(e["loc"]), "S003", _pydantic_message(e), data) for e in exc.errors()))
+    share_fields_sets(record)
     record.attach(Source(path, raw=raw) if plain else Source(path, node))
     return FileResult(path, record, ())
 
