@@ -94,3 +94,27 @@ def test_worker_processes_give_the_same_results(tmp_path: Path, monkeypatch: pyt
         (r.path, r.diagnostics, r.record.model_dump() if r.record else None) for r in serial
     ]
     assert any(r.diagnostics for r in serial) and any(r.record for r in serial)
+
+
+def test_text_scans_see_what_walk_sees() -> None:
+    from generator.models.common import texts, texts_named, walk
+    from generator.validate import load_tree
+
+    corpus = load_tree(BASE).corpus
+    for rec in corpus:
+        leaves = [(p, v) for p, v in walk(rec) if isinstance(v, str)]
+        assert [((*parent, key), v) for parent, key, v in texts(rec)] == leaves
+        assert list(texts_named(rec, "credit_code")) == [(p, v) for p, v in leaves if p[-1] == "credit_code"]
+
+
+def test_records_given_the_same_fields_share_one_fields_set() -> None:
+    from generator.models import Bid
+
+    path = "records/bids/B-2024-001.yaml"
+    a = check_file(path, (BASE / path).read_bytes()).record
+    b = check_file(path, (BASE / path).read_bytes()).record
+    assert isinstance(a, Bid) and isinstance(b, Bid)
+    assert a.model_fields_set is b.model_fields_set and a.lead.model_fields_set is b.lead.model_fields_set
+    changed = a.model_copy(update={"status": "withdrawn"})
+    assert changed.model_fields_set is not a.model_fields_set and b.model_fields_set == a.model_fields_set
+    assert a.model_dump(exclude_unset=True) == b.model_dump(exclude_unset=True)
