@@ -81,5 +81,61 @@ def schemas(check: bool, out: Path) -> None:
         click.echo(f"已写入 {path}")
 
 
+HISTORY_FORMATS = click.Choice(["text", "json"])
+
+
+@main.command()
+@click.argument("record_id", metavar="ID")
+@click.option("--format", "fmt", type=HISTORY_FORMATS, default="text", show_default=True)
+@root_option
+def history(record_id: str, fmt: str, root: Path) -> None:
+    """记录的历史：各版本的日期、提交、PR、审批人与字段变化（最新在前）。"""
+    from generator.history.record import history_of
+    from generator.history.repo import GitRecords
+    from generator.history.report import history_json, history_text
+
+    try:
+        found = history_of(GitRecords(root), record_id)
+    except CannotRun as exc:
+        _fail(str(exc))
+    click.echo(history_json(found) if fmt == "json" else history_text(found))
+
+
+@main.command()
+@click.argument("rev_a", metavar="REV_A")
+@click.argument("rev_b", metavar="REV_B")
+@click.option("--format", "fmt", type=HISTORY_FORMATS, default="text", show_default=True)
+@root_option
+def diff(rev_a: str, rev_b: str, fmt: str, root: Path) -> None:
+    """两个修订（或日期，如 2024-06-01）之间新增、删除、修改的记录及字段变化。"""
+    from generator.history.compare import compare
+    from generator.history.repo import GitRecords
+    from generator.history.report import diff_json, diff_text
+
+    try:
+        found = compare(GitRecords(root), rev_a, rev_b)
+    except CannotRun as exc:
+        _fail(str(exc))
+    click.echo(diff_json(found) if fmt == "json" else diff_text(found))
+
+
+@main.command()
+@click.option("--since", metavar="REV", help="只审计此修订（或日期）之后的提交。")
+@click.option("--format", "fmt", type=HISTORY_FORMATS, default="text", show_default=True)
+@root_option
+def audit(since: str | None, fmt: str, root: Path) -> None:
+    """审计主线：列出未经合并请求或缺少审批人尾注而改动 records/ 的提交；有则退出码 1。"""
+    from generator.history.audit import run_audit
+    from generator.history.repo import GitRecords
+    from generator.history.report import audit_json, audit_text
+
+    try:
+        found, audited = run_audit(GitRecords(root), since)
+    except CannotRun as exc:
+        _fail(str(exc))
+    click.echo(audit_json(found, audited) if fmt == "json" else audit_text(found, audited))
+    sys.exit(1 if found else 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
