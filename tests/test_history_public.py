@@ -1,0 +1,91 @@
+"""What the portal may show of history: public records only, private fields and
+restricted versions left out, the decision log with approvals and overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.history.public import PortalHistory, portal_history
+from generator.history.repo import GitRecords
+from tests.conftest import git
+from tests.history_repo import MOVED, build_history_repo, edit
+
+TODAY = dt.date(2026, 1, 1)
+
+
+def list_copy(root: Path, rid: str, restricted: bool) -> str:
+    text = (root / MOVED).read_text(encoding="utf-8").replace("L-2024-001", rid)
+    rel = f"records/lists/{rid}.yaml"
+    (root / rel).write_text(text.replace("restricted: false", f"restricted: {str(restricted).lower()}"), encoding="utf-8")
+    return rel
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = build_history_repo(tmp_path_factory.mktemp("public") / "repo")
+    edit(root, "records/reviews/R-2024-002.yaml", ("name: 王某,", "name: 王某某,"), ("团队基础扎实。", "团队基础扎实，建议资助。"))
+    git(root, "commit", "-q", "-am", "Correct the bid review (#5)\n\nApproved-by: 张三", date="2024-07-01T10:00:00+08:00")
+    git(root, "add", list_copy(root, "L-2024-005", restricted=True), list_copy(root, "L-2024-006", restricted=True))
+    git(root, "commit", "-q", "-m", "Two restricted lists (#6)\n\nApproved-by: 张三", date="2024-07-02T10:00:00+08:00")
+    edit(root, "records/lists/L-2024-005.yaml", ("restricted: true", "restricted: false"), ("title: 高精度", "title: 公开的高精度"))
+    git(root, "commit", "-q", "-am", "Disclose L-2024-005 (#7)\n\nApproved-by: 张三", date="2024-07-03T10:00:00+08:00")
+    edit(root, "records/lists/L-2024-006.yaml", ("title: 高精度", "title: 特种高精度"))
+    git(root, "commit", "-q", "-am", "Retitle L-2024-006", date="2024-07-04T10:00:00+08:00")
+    return root
+
+
+@pytest.fixture(scope="module")
+def portal(repo: Path) -> PortalHistory:
+    src = GitRecords(repo)
+    return portal_history(src, src.load_at("HEAD").corpus, TODAY)
+
+
+def test_histories_only_for_public_records(portal: PortalHistory) -> None:
+    assert portal.note is None
+    assert "L-2024-001" in portal.histories and "shapingba" in portal.histories
+    assert "L-2024-006" not in portal.histories  # restricted now
+    assert "N-2024-001" not in portal.histories  # needs are never public
+    h = portal.histories["L-2024-001"]
+    assert [(v.action, v.commit.pr) for v in h.versions] == [("changed", None), ("renamed", 3), ("changed", 2), ("changed", 1), ("created", None)]
+    assert [s.status for s in h.timeline] == ["closed", "awarded", "closed"]
+
+
+def test_private_fields_never_in_field_changes(portal: PortalHistory) -> None:
+    [latest, _] = portal.histories["R-2024-002"].versions
+    assert [c.text() for c in latest.changes] == ["opinion: B-2024-001 方案可行、团队基础扎实。 → B-2024-001 方案可行、团队基础扎实，建议资助。"]
+
+
+def test_versions_while_restricted_are_left_out(portal: PortalHistory) -> None:
+    h = portal.histories["L-2024-005"]
+    assert [(v.action, v.commit.pr, v.changes) for v in h.versions] == [("disclosed", 7, ())]
+    assert [(s.status, s.commit.pr) for s in h.timeline] == [("closed", 7)]
+
+
+def test_decision_log(portal: PortalHistory) -> None:
+    by_day = {(e.commit.day.isoformat(), e.commit.pr): e for e in portal.log}
+    assert list(by_day)[:4] == [("2024-07-04", None), ("2024-07-03", 7), ("2024-07-01", 5), ("2024-06-28", None)]
+    retitle = by_day[("2024-07-04", None)]  # unapproved, touched only a restricted list: counted, never named
+    assert (retitle.approved, retitle.records, retitle.hidden) == (False, (), 1)
+    assert ("2024-07-02", 6) not in by_day  # approved, and nothing in it is public
+    assert [r.id for r in by_day[("2024-07-03", 7)].records] == ["L-2024-005"]
+    takedown = by_day[("2024-06-25", 4)]  # an override is always shown; the deleted bid is not named
+    assert takedown.records == () and takedown.hidden == 1 and takedown.approved
+    assert [(o.rule, o.reason) for o in takedown.commit.overrides] == [("C001", "法院判决要求删除")]
+    funding = by_day[("2024-06-03", 1)]
+    assert funding.approved and funding.commit.approvers == ("张三 <zhang@example.org>", "李四")
+    assert "funding.subsidy_cny: 100000 → 80000" in [c.text() for c in funding.records[0].changes]
+    revert = by_day[("2024-06-20", None)]
+    assert revert.reasons == ("no-pr", "no-approver") and [r.id for r in revert.records] == ["L-2024-001"]
+
+
+def test_shallow_clone_gives_a_note_not_a_failure(repo: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True)
+    src = GitRecords(clone)
+    found = portal_history(src, src.load_at("HEAD").corpus, TODAY)
+    assert found.histories == {} and found.log == []
+    assert found.note is not None and "浅克隆" in found.note
