@@ -50,13 +50,21 @@ def test_histories_only_for_public_records(portal: PortalHistory) -> None:
     assert "L-2024-006" not in portal.histories  # restricted now
     assert "N-2024-001" not in portal.histories  # needs are never public
     h = portal.histories["L-2024-001"]
-    assert [(v.action, v.commit.pr) for v in h.versions] == [("changed", None), ("renamed", 3), ("changed", 2), ("changed", 1), ("created", None)]
+    assert [(v.action, v.commit.pr) for v in h.versions] == [
+        ("changed", None),
+        ("renamed", 3),
+        ("changed", 2),
+        ("changed", 1),
+        ("created", None),
+    ]
     assert [s.status for s in h.timeline] == ["closed", "awarded", "closed"]
 
 
 def test_private_fields_never_in_field_changes(portal: PortalHistory) -> None:
     [latest, _] = portal.histories["R-2024-002"].versions
-    assert [c.text() for c in latest.changes] == ["opinion: B-2024-001 方案可行、团队基础扎实。 → B-2024-001 方案可行、团队基础扎实，建议资助。"]
+    assert [c.text() for c in latest.changes] == [
+        "opinion: B-2024-001 方案可行、团队基础扎实。 → B-2024-001 方案可行、团队基础扎实，建议资助。"
+    ]
 
 
 def test_versions_while_restricted_are_left_out(portal: PortalHistory) -> None:
