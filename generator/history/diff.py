@@ -10,7 +10,7 @@ field that disappears is a removal. The two are never confused.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,32 +79,28 @@ def _diff(old: Any, new: Any, path: str) -> Iterator[FieldChange]:
     if _same(old, new):
         return
     if isinstance(old, dict) and isinstance(new, dict):
-        for key in [*old, *(k for k in new if k not in old)]:
-            sub = f"{path}.{key}" if path else str(key)
-            if key not in new:
-                yield FieldChange(sub, old[key], ABSENT)
-            elif key not in old:
-                yield FieldChange(sub, ABSENT, new[key])
-            else:
-                yield from _diff(old[key], new[key], sub)
+        yield from _diff_keys(old, new, lambda key: f"{path}.{key}" if path else str(key))
     elif isinstance(old, list) and isinstance(new, list):
         yield from _diff_list(old, new, path)
     else:
         yield FieldChange(path or "(整条记录)", old, new)
 
 
+def _diff_keys(old: dict[Any, Any], new: dict[Any, Any], name: Callable[[Any], str]) -> Iterator[FieldChange]:
+    """Entries matched by key: old order first, then keys only the new version has."""
+    for key in [*old, *(k for k in new if k not in old)]:
+        if key not in new:
+            yield FieldChange(name(key), old[key], ABSENT)
+        elif key not in old:
+            yield FieldChange(name(key), ABSENT, new[key])
+        else:
+            yield from _diff(old[key], new[key], name(key))
+
+
 def _diff_list(old: list[Any], new: list[Any], path: str) -> Iterator[FieldChange]:
     if _keyed(old) and _keyed(new):
-        olds = {item["id"]: item for item in old}
-        news = {item["id"]: item for item in new}
-        for key in [*olds, *(k for k in news if k not in olds)]:
-            sub = f"{path}[{key}]"
-            if key not in news:
-                yield FieldChange(sub, olds[key], ABSENT)
-            elif key not in olds:
-                yield FieldChange(sub, ABSENT, news[key])
-            else:
-                yield from _diff(olds[key], news[key], sub)
+        by_id = {item["id"]: item for item in old}, {item["id"]: item for item in new}
+        yield from _diff_keys(*by_id, lambda key: f"{path}[{key}]")
     elif all(isinstance(v, dict | list) for v in old + new):
         for i in range(max(len(old), len(new))):
             yield from _diff(old[i] if i < len(old) else ABSENT, new[i] if i < len(new) else ABSENT, f"{path}[{i}]")
