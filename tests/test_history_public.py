@@ -60,6 +60,16 @@ def test_histories_only_for_public_records(portal: PortalHistory) -> None:
     assert [s.status for s in h.timeline] == ["closed", "awarded", "closed"]
 
 
+def test_ids_of_records_that_are_not_public_are_redacted(portal: PortalHistory) -> None:
+    squash = portal.histories["L-2024-001"].versions[2]
+    # N-2024-002 is a need and R-2024-001 a list argumentation: never public.
+    assert [c.text() for c in squash.changes] == [
+        "status: closed → awarded",
+        "needs: + 〔非公开记录〕",
+        "argumentation: 〔非公开记录〕 → null",
+    ]
+
+
 def test_private_fields_never_in_field_changes(portal: PortalHistory) -> None:
     [latest, _] = portal.histories["R-2024-002"].versions
     assert [c.text() for c in latest.changes] == [

@@ -9,7 +9,8 @@ of the built corpus), never by what was public once:
 - versions in which the record itself was ``restricted: true`` are left out, and the
   first version after them shows no field changes (they would reveal the hidden text);
 - fields the portal never publishes (a review panel's names, a bid's declarations) are
-  left out of every field change;
+  left out of every field change, and any record id in a changed value that is not
+  public (a need, an unselected bid, a deleted record) is replaced by ``〔非公开记录〕``;
 - the decision log lists, newest first, each main-line commit that changed a public
   record, with its PR, approvers and overrides; unapproved commits (``jiebang audit``)
   and commits with a ``Policy-Override`` (a takedown deletes the very record it
@@ -29,12 +30,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from generator.history.audit import Unapproved, audit
 from generator.history.diff import FieldChange
 from generator.history.index import Commit, build_index, record_id
 from generator.history.record import Reader, RecordVersion, StatusStep, record_history
 from generator.history.repo import GitRecords
+from generator.models.common import ID_PATTERNS
 from generator.models.corpus import Corpus
 from generator.validate import CannotRun
 from generator.visibility import public_ids
@@ -45,6 +48,8 @@ PRIVATE_FIELDS: dict[str, frozenset[str]] = {
     "bid": frozenset({"declarations"}),
 }
 PROGRAM = "program"  # the index's key for records/program.yaml: public by nature
+HIDDEN_ID = "〔非公开记录〕"
+RECORD_ID = re.compile(r"(?<![A-Za-z0-9-])(?:" + "|".join(p.strip("^$") for k, p in ID_PATTERNS.items() if k != "program") + r")(?![0-9-])")
 _TOP = re.compile(r"^[^.\[]+")
 
 
@@ -117,12 +122,12 @@ def _build(src: GitRecords, corpus: Corpus, today: dt.date, rev: str) -> PortalH
         found = record_history(index, reader, key) if name(key) in public else None
         if found is not None:
             rec = corpus.by_id.get(name(key))
-            out.histories[name(key)] = _public(name(key), found.versions, rec.kind if rec else "program")
+            out.histories[name(key)] = _public(name(key), found.versions, rec.kind if rec else "program", public)
     out.log = _log(index.commits, out.histories, name, audit(index, reader))
     return out
 
 
-def _public(rid: str, versions: tuple[RecordVersion, ...], kind: str) -> PublicHistory:
+def _public(rid: str, versions: tuple[RecordVersion, ...], kind: str, public: frozenset[str]) -> PublicHistory:
     private = PRIVATE_FIELDS.get(kind, frozenset())
     shown: list[PublicVersion] = []
     hidden_before = False
@@ -134,7 +139,7 @@ def _public(rid: str, versions: tuple[RecordVersion, ...], kind: str) -> PublicH
             shown.append(PublicVersion(v.commit, "disclosed", ()))
             hidden_before = False
             continue
-        changes = tuple(c for c in v.changes if _top(c.path) not in private)
+        changes = tuple(_redact(c, public) for c in v.changes if _top(c.path) not in private)
         shown.append(PublicVersion(v.commit, v.action, changes))
     return PublicHistory(rid, tuple(reversed(shown)), tuple(_timeline(shown, versions)))
 
@@ -148,6 +153,19 @@ def _timeline(shown: list[PublicVersion], versions: tuple[RecordVersion, ...]) -
         if v.commit.sha in visible and isinstance(status, str) and (not steps or steps[-1].status != status):
             steps.append(StatusStep(status, v.commit))
     return steps
+
+
+def _redact(change: FieldChange, public: frozenset[str]) -> FieldChange:
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return RECORD_ID.sub(lambda m: m[0] if m[0] in public else HIDDEN_ID, value)
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    return FieldChange(change.path, clean(change.old), clean(change.new))
 
 
 def _top(path: str) -> str:
