@@ -1,0 +1,148 @@
+"""History as page data: what the portal's 历史 sections and 决策记录 page print.
+
+Plain values only (dates, numbers, text, links built from ``program.portal.repo_url``),
+so templates need no knowledge of git. Approvers are shown by name: the e-mail part of
+a trailer (``张三 <zhang@example.org>``) is personal data and stays in the repository.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.history.audit import REASONS
+from generator.history.diff import FieldChange, show
+from generator.history.index import Commit, Override
+from generator.history.public import LogEntry, PortalHistory, PublicHistory, PublicVersion, portal_history
+from generator.history.repo import GitRecords
+from generator.models.corpus import Corpus
+
+ACTION_LABELS = {"created": "新建", "changed": "修改", "renamed": "移动", "deleted": "删除", "disclosed": "公开"}
+_EMAIL = re.compile(r"\s*<[^>]*>\s*$")
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    op: str  # added | removed | changed
+    before: str | None  # None: the field (or list item) did not exist
+    after: str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One main-line commit as the public sees it."""
+
+    date: dt.date
+    commit: str  # short id
+    commit_url: str | None
+    pr: int | None
+    pr_url: str | None
+    approvers: tuple[str, ...]
+    overrides: tuple[Override, ...]
+    problems: tuple[str, ...]  # why it is not approved; empty when it is
+
+    @property
+    def approved(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class VersionView:
+    decision: Decision
+    action: str  # Chinese label
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class RecordHistoryView:
+    """The 历史 section of one record page; ``note`` alone when history is unavailable."""
+
+    versions: tuple[VersionView, ...] = ()
+    timeline: tuple[tuple[dt.date, str, Decision], ...] = ()  # (date, status code, decision), oldest first
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class LogRecordView:
+    id: str
+    action: str
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True)
+class LogEntryView:
+    decision: Decision
+    records: tuple[LogRecordView, ...]
+    hidden: int  # records changed that are not public: counted only
+
+
+@dataclass(frozen=True)
+class DecisionLogView:
+    entries: tuple[LogEntryView, ...] = ()  # newest first
+    note: str | None = None
+
+    @property
+    def unapproved(self) -> tuple[LogEntryView, ...]:
+        return tuple(e for e in self.entries if not e.decision.approved)
+
+
+class HistoryProviders:
+    """The portal's two history providers over one build's history."""
+
+    def __init__(self, found: PortalHistory, repo_url: str | None) -> None:
+        self.found = found
+        self.base = repo_url.rstrip("/") if repo_url and repo_url.startswith(("https://", "http://")) else None
+        self._decisions: dict[str, Decision] = {}
+        self._reasons = {e.commit.sha: e.reasons for e in found.log}
+
+    def history(self, record_id: str) -> RecordHistoryView | None:
+        if self.found.note:
+            return RecordHistoryView(note=self.found.note)
+        h = self.found.for_record(record_id)
+        return self._record(h) if h is not None else None
+
+    def decisions(self, public: frozenset[str]) -> DecisionLogView:
+        if self.found.note:
+            return DecisionLogView(note=self.found.note)
+        return DecisionLogView(tuple(self._entry(e, public) for e in self.found.log))
+
+    def decision(self, commit: Commit) -> Decision:
+        if commit.sha not in self._decisions:
+            reasons = self._reasons.get(commit.sha, ())
+            self._decisions[commit.sha] = Decision(
+                date=commit.day,
+                commit=commit.sha[:10],
+                commit_url=f"{self.base}/commit/{commit.sha}" if self.base else None,
+                pr=commit.pr,
+                pr_url=f"{self.base}/pull/{commit.pr}" if self.base and commit.pr is not None else None,
+                approvers=tuple(_EMAIL.sub("", a) for a in commit.approvers),
+                overrides=commit.overrides,
+                problems=tuple(REASONS[r] for r in reasons),
+            )
+        return self._decisions[commit.sha]
+
+    def _record(self, h: PublicHistory) -> RecordHistoryView:
+        def view(v: PublicVersion) -> VersionView:
+            return VersionView(self.decision(v.commit), ACTION_LABELS[v.action], _changes(v.changes))
+
+        timeline = tuple((s.commit.day, s.status, self.decision(s.commit)) for s in h.timeline)
+        return RecordHistoryView(tuple(view(v) for v in h.versions), timeline)
+
+    def _entry(self, e: LogEntry, public: frozenset[str]) -> LogEntryView:
+        shown = tuple(LogRecordView(r.id, ACTION_LABELS[r.action], _changes(r.changes)) for r in e.records if r.id in public)
+        return LogEntryView(self.decision(e.commit), shown, e.hidden + len(e.records) - len(shown))
+
+
+def _changes(changes: tuple[FieldChange, ...]) -> tuple[Change, ...]:
+    return tuple(
+        Change(c.path, c.op, None if c.op == "added" else show(c.old), None if c.op == "removed" else show(c.new)) for c in changes
+    )
+
+
+def history_providers(root: Path | GitRecords, corpus: Corpus, as_of: dt.date, rev: str = "HEAD") -> HistoryProviders:
+    """Providers for a portal built from ``corpus`` (the records at ``rev``) on ``as_of``."""
+    program = corpus.program
+    return HistoryProviders(portal_history(root, corpus, as_of, rev), program.portal.repo_url if program else None)
