@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.history.provider import Change, history_providers
 from generator.history.public import PortalHistory, portal_history
 from generator.history.repo import GitRecords
 from tests.conftest import git
@@ -107,3 +108,28 @@ def test_shallow_clone_gives_a_note_not_a_failure(repo: Path, tmp_path: Path) ->
     found = portal_history(src, src.load_at("HEAD").corpus, TODAY)
     assert found.histories == {} and found.log == []
     assert found.note is not None and "浅克隆" in found.note
+
+
+def test_page_data_links_and_names(repo: Path) -> None:
+    src = GitRecords(repo)
+    providers = history_providers(src, src.load_at("HEAD").corpus, TODAY)
+    h = providers.history("L-2024-001")
+    assert h is not None and h.note is None
+    funding = h.versions[3].decision
+    assert (funding.pr, funding.pr_url, funding.approvers) == (1, "https://github.com/example/jiebang-records/pull/1", ("张三", "李四"))
+    assert h.versions[3].changes[2] == Change("funding.subsidy_cny", "changed", "100000", "80000")
+    assert providers.history("N-2024-001") is None
+    log = providers.decisions(frozenset({"L-2024-001"}))
+    assert [e.decision.date.isoformat() for e in log.unapproved] == ["2024-07-04", "2024-06-28", "2024-06-20", "2024-05-30"]
+    assert log.entries[1].records == () and log.entries[1].hidden == 1  # L-2024-005 is not among the ids given
+
+
+def test_page_data_when_history_is_missing(tmp_path: Path) -> None:
+    root = build_history_repo(tmp_path / "repo")
+    corpus = GitRecords(root).load_at("HEAD").corpus
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{root}", str(clone)], check=True)
+    providers = history_providers(clone, corpus, TODAY)
+    h = providers.history("L-2024-001")
+    assert h is not None and h.versions == () and h.note is not None and "浅克隆" in h.note
+    assert providers.decisions(frozenset()).note == h.note
