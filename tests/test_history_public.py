@@ -117,7 +117,7 @@ def test_page_data_links_and_names(repo: Path) -> None:
     assert h is not None and h.note is None
     funding = h.versions[3].decision
     assert (funding.pr, funding.pr_url, funding.approvers) == (1, "https://github.com/example/jiebang-records/pull/1", ("张三", "李四"))
-    assert h.versions[3].changes[2] == Change("funding.subsidy_cny", "changed", "100000", "80000")
+    assert h.versions[3].changes[2] == Change("funding.subsidy_cny", "资助强度 › 财政资助强度（元）", "changed", "100000", "80000")
     assert providers.history("N-2024-001") is None
     log = providers.decisions(frozenset({"L-2024-001"}))
     assert [e.decision.date.isoformat() for e in log.unapproved] == ["2024-07-04", "2024-06-28", "2024-06-20", "2024-05-30"]

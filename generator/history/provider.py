@@ -11,21 +11,27 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel
 
 from generator.history.audit import REASONS
 from generator.history.diff import FieldChange, show
 from generator.history.index import Commit, Override
 from generator.history.public import LogEntry, PortalHistory, PublicHistory, PublicVersion, portal_history
 from generator.history.repo import GitRecords
+from generator.models import KINDS
 from generator.models.corpus import Corpus
 
+_SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]+)\]")
 ACTION_LABELS = {"created": "新建", "changed": "修改", "renamed": "移动", "deleted": "删除", "disclosed": "公开"}
 _EMAIL = re.compile(r"\s*<[^>]*>\s*$")
 
 
 @dataclass(frozen=True)
 class Change:
-    field: str
+    field: str  # the field path, e.g. funding.subsidy_cny
+    label: str  # its Chinese name, e.g. 资助强度 › 财政资助强度（元）
     op: str  # added | removed | changed
     before: str | None  # None: the field (or list item) did not exist
     after: str | None
@@ -68,6 +74,7 @@ class RecordHistoryView:
 @dataclass(frozen=True)
 class LogRecordView:
     id: str
+    kind: str
     action: str
     changes: tuple[Change, ...]
 
@@ -126,20 +133,51 @@ class HistoryProviders:
 
     def _record(self, h: PublicHistory) -> RecordHistoryView:
         def view(v: PublicVersion) -> VersionView:
-            return VersionView(self.decision(v.commit), ACTION_LABELS[v.action], _changes(v.changes))
+            return VersionView(self.decision(v.commit), ACTION_LABELS[v.action], _changes(h.kind, v.changes))
 
         timeline = tuple((s.commit.day, s.status, self.decision(s.commit)) for s in h.timeline)
         return RecordHistoryView(tuple(view(v) for v in h.versions), timeline)
 
     def _entry(self, e: LogEntry, public: frozenset[str]) -> LogEntryView:
-        shown = tuple(LogRecordView(r.id, ACTION_LABELS[r.action], _changes(r.changes)) for r in e.records if r.id in public)
+        shown = tuple(
+            LogRecordView(r.id, r.kind, ACTION_LABELS[r.action], _changes(r.kind, r.changes)) for r in e.records if r.id in public
+        )
         return LogEntryView(self.decision(e.commit), shown, e.hidden + len(e.records) - len(shown))
 
 
-def _changes(changes: tuple[FieldChange, ...]) -> tuple[Change, ...]:
+def _changes(kind: str, changes: tuple[FieldChange, ...]) -> tuple[Change, ...]:
+    model = KINDS[kind].model if kind in KINDS else None
     return tuple(
-        Change(c.path, c.op, None if c.op == "added" else show(c.old), None if c.op == "removed" else show(c.new)) for c in changes
+        Change(
+            c.path, field_label(model, c.path), c.op, None if c.op == "added" else show(c.old), None if c.op == "removed" else show(c.new)
+        )
+        for c in changes
     )
+
+
+def field_label(model: type[BaseModel] | None, path: str) -> str:
+    """``indicators[I2].target`` → ``考核指标 I2 › 目标值``, from the models' field titles."""
+    parts: list[str] = []
+    for name, key in _SEGMENT.findall(path):
+        if key:  # a list item: by id, or by position (shown from 1)
+            item = f"第{int(key) + 1}项" if key.isdigit() else key
+            parts[-1:] = [f"{parts[-1]} {item}" if parts else item]
+            continue
+        info = model.model_fields.get(name) if model else None
+        parts.append(info.title if info and info.title else name)
+        model = _nested(info.annotation) if info else None
+    return " › ".join(parts)
+
+
+def _nested(annotation: Any) -> type[BaseModel] | None:
+    """The model inside ``Funding``, ``list[Indicator]``, ``Decision | None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _nested(arg)
+        if found is not None:
+            return found
+    return None
 
 
 def history_providers(root: Path | GitRecords, corpus: Corpus, as_of: dt.date, rev: str = "HEAD") -> HistoryProviders:

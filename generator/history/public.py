@@ -63,6 +63,7 @@ class PublicVersion:
 @dataclass(frozen=True)
 class PublicHistory:
     id: str
+    kind: str
     versions: tuple[PublicVersion, ...]  # newest first
     timeline: tuple[StatusStep, ...]  # oldest first
 
@@ -70,6 +71,7 @@ class PublicHistory:
 @dataclass(frozen=True)
 class LogRecord:
     id: str
+    kind: str
     action: str
     changes: tuple[FieldChange, ...]
 
@@ -141,7 +143,7 @@ def _public(rid: str, versions: tuple[RecordVersion, ...], kind: str, public: fr
             continue
         changes = tuple(_redact(c, public) for c in v.changes if _top(c.path) not in private)
         shown.append(PublicVersion(v.commit, v.action, changes))
-    return PublicHistory(rid, tuple(reversed(shown)), tuple(_timeline(shown, versions)))
+    return PublicHistory(rid, kind, tuple(reversed(shown)), tuple(_timeline(shown, versions)))
 
 
 def _timeline(shown: list[PublicVersion], versions: tuple[RecordVersion, ...]) -> list[StatusStep]:
@@ -180,7 +182,7 @@ def _log(
     by_commit: dict[str, list[LogRecord]] = {}
     for rid, h in histories.items():
         for v in h.versions:
-            by_commit.setdefault(v.commit.sha, []).append(LogRecord(rid, v.action, v.changes))
+            by_commit.setdefault(v.commit.sha, []).append(LogRecord(rid, h.kind, v.action, v.changes))
     log = []
     for c in commits:  # newest first
         shown = sorted(by_commit.get(c.sha, []), key=lambda r: r.id)
