@@ -133,3 +133,6 @@ def test_page_data_when_history_is_missing(tmp_path: Path) -> None:
     h = providers.history("L-2024-001")
     assert h is not None and h.versions == () and h.note is not None and "浅克隆" in h.note
     assert providers.decisions(frozenset()).note == h.note
+    plain = history_providers(tmp_path, corpus, TODAY).decisions(frozenset())
+    assert plain.entries == () and plain.note is not None and "不是从 git 仓库生成的" in plain.note
+    assert str(tmp_path) not in plain.note

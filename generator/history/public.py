@@ -49,6 +49,8 @@ PRIVATE_FIELDS: dict[str, frozenset[str]] = {
 }
 PROGRAM = "program"  # the index's key for records/program.yaml: public by nature
 HIDDEN_ID = "〔非公开记录〕"
+# Shown instead of history, never a partial history as if it were whole (and no local paths).
+NOTE = "本次生成时{}，各记录的变更历史与决策记录从略；以记录仓库的完整历史为准。"
 RECORD_ID = re.compile(r"(?<![A-Za-z0-9-])(?:" + "|".join(p.strip("^$") for k, p in ID_PATTERNS.items() if k != "program") + r")(?![0-9-])")
 _TOP = re.compile(r"^[^.\[]+")
 
@@ -105,9 +107,12 @@ def portal_history(root: Path | GitRecords, corpus: Corpus, today: dt.date, rev:
     (built at ``rev``). Never raises for a missing history: the portal notes it instead."""
     try:
         src = root if isinstance(root, GitRecords) else GitRecords(root)
+    except CannotRun:
+        return PortalHistory(note=NOTE.format("门户不是从 git 仓库生成的"))
+    try:
         return _build(src, corpus, today, rev)
-    except CannotRun as exc:
-        return PortalHistory(note=f"本次构建无法读取完整的仓库历史，各页的“历史”部分与决策记录从略。原因：{exc}")
+    except CannotRun:
+        return PortalHistory(note=NOTE.format("仓库是浅克隆（shallow clone），历史不完整" if src.shallow else "仓库缺少所需的提交"))
 
 
 def _build(src: GitRecords, corpus: Corpus, today: dt.date, rev: str) -> PortalHistory:
