@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.history.provider import Change, history_providers
+from generator.history.provider import Change, history_providers, value_text
 from generator.history.public import PortalHistory, portal_history
 from generator.history.repo import GitRecords
 from tests.conftest import git
@@ -136,3 +136,18 @@ def test_page_data_when_history_is_missing(tmp_path: Path) -> None:
     plain = history_providers(tmp_path, corpus, TODAY).decisions(frozenset())
     assert plain.entries == () and plain.note is not None and "不是从 git 仓库生成的" in plain.note
     assert str(tmp_path) not in plain.note
+
+
+def test_public_values_and_the_programme_in_the_log(repo: Path) -> None:
+    assert [value_text(v) for v in (None, True, [], ["a", "b"], {"id": "I3", "target": 1})] == [
+        "（空）",
+        "是",
+        "（无）",
+        "a、b",
+        "id I3，target 1",
+    ]
+    src = GitRecords(repo)
+    log = history_providers(src, src.load_at("HEAD").corpus, TODAY).decisions(frozenset())
+    first = log.entries[-1]
+    assert [(r.id, r.kind, r.action) for r in first.records] == [("shapingba", "program", "新建")]
+    assert first.decision.problems == ("未经合并请求（PR）直接提交", "缺少方案要求的审批人")

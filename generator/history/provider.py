@@ -15,15 +15,17 @@ from typing import Any, get_args
 
 from pydantic import BaseModel
 
-from generator.history.audit import REASONS
-from generator.history.diff import FieldChange, show
+from generator.dates import SHANGHAI
+from generator.history.diff import FieldChange
 from generator.history.index import Commit, Override
 from generator.history.public import LogEntry, PortalHistory, PublicHistory, PublicVersion, portal_history
-from generator.history.repo import GitRecords
+from generator.history.repo import DATE, GitRecords
 from generator.models import KINDS
 from generator.models.corpus import Corpus
+from generator.validate import Loaded
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]+)\]")
+PROBLEMS = {"no-pr": "未经合并请求（PR）直接提交", "no-approver": "缺少方案要求的审批人"}  # audit.REASONS, for the public
 ACTION_LABELS = {"created": "新建", "changed": "修改", "renamed": "移动", "deleted": "删除", "disclosed": "公开"}
 _EMAIL = re.compile(r"\s*<[^>]*>\s*$")
 
@@ -127,7 +129,7 @@ class HistoryProviders:
                 pr_url=f"{self.base}/pull/{commit.pr}" if self.base and commit.pr is not None else None,
                 approvers=tuple(_EMAIL.sub("", a) for a in commit.approvers),
                 overrides=commit.overrides,
-                problems=tuple(REASONS[r] for r in reasons),
+                problems=tuple(PROBLEMS[r] for r in reasons),
             )
         return self._decisions[commit.sha]
 
@@ -139,8 +141,10 @@ class HistoryProviders:
         return RecordHistoryView(tuple(view(v) for v in h.versions), timeline)
 
     def _entry(self, e: LogEntry, public: frozenset[str]) -> LogEntryView:
-        shown = tuple(
-            LogRecordView(r.id, r.kind, ACTION_LABELS[r.action], _changes(r.kind, r.changes)) for r in e.records if r.id in public
+        shown = tuple(  # the programme has no page of its own, but its changes are public
+            LogRecordView(r.id, r.kind, ACTION_LABELS[r.action], _changes(r.kind, r.changes))
+            for r in e.records
+            if r.id in public or r.kind == "program"
         )
         return LogEntryView(self.decision(e.commit), shown, e.hidden + len(e.records) - len(shown))
 
@@ -149,10 +153,27 @@ def _changes(kind: str, changes: tuple[FieldChange, ...]) -> tuple[Change, ...]:
     model = KINDS[kind].model if kind in KINDS else None
     return tuple(
         Change(
-            c.path, field_label(model, c.path), c.op, None if c.op == "added" else show(c.old), None if c.op == "removed" else show(c.new)
+            c.path,
+            field_label(model, c.path),
+            c.op,
+            None if c.op == "added" else value_text(c.old),
+            None if c.op == "removed" else value_text(c.new),
         )
         for c in changes
     )
+
+
+def value_text(value: Any) -> str:
+    """A field's value for the public: null as （空）, booleans as 是/否, structures flattened."""
+    if value is None:
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        return "，".join(f"{k} {value_text(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "、".join(value_text(v) for v in value) or "（无）"
+    return str(value)
 
 
 def field_label(model: type[BaseModel] | None, path: str) -> str:
@@ -178,6 +199,14 @@ def _nested(annotation: Any) -> type[BaseModel] | None:
         if found is not None:
             return found
     return None
+
+
+def records_as_of(src: GitRecords, when: str) -> tuple[Loaded, dt.date, str]:
+    """``--as-of``: the records at a date or revision (from git objects, work tree untouched),
+    the date the portal is built for (that day, or the revision's commit day) and the commit."""
+    commit = src.resolve(when)
+    day = dt.date.fromisoformat(when) if DATE.match(when) else commit.committed_datetime.astimezone(SHANGHAI).date()
+    return src.load_at(commit), day, commit.hexsha
 
 
 def history_providers(root: Path | GitRecords, corpus: Corpus, as_of: dt.date, rev: str = "HEAD") -> HistoryProviders:
