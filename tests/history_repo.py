@@ -5,7 +5,8 @@ Main line (first parents of main), oldest first:
 1. 2024-05-30 "Initial records" — committed directly; program requires approvers.
 2. 2024-06-01 README only — never appears in the history of records.
 3. 2024-06-03 merge "Merge pull request #1 from kjj/funding" (Approved-by 张三, Reviewed-by 李四):
-   L-2024-001 subsidy 100000 → 80000, indicator I2's target changed, indicator I3 added.
+   L-2024-001 subsidy 100000 → 80000, indicator I2's target changed, indicator I3 added;
+   bid B-2024-001 asks for 80000 instead of 100000.
 4. 2024-06-10 squash "Award L-2024-001 (#2)" (Approved-by 王五): status closed → awarded,
    argumentation set to null, need N-2024-002 added.
 5. 2024-06-15 merge "Merge pull request #3 from kjj/folders" (Approved-by 张三):
@@ -14,6 +15,8 @@ Main line (first parents of main), oldest first:
 7. 2024-06-25 merge "Merge pull request #4 from kjj/takedown" (Approved-by 张三,
    Policy-Override: C001 …): B-2024-002 deleted.
 8. 2024-06-28 hand merge "Merge branch 'hotfix'": M-2024-001-1 changed, no PR.
+
+The records at the end validate clean, so the portal builds from them.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ def build_history_repo(root: Path) -> Path:
             "verification: 第三方检测报告}\n  - {id: I3, name: 功耗, target: ≤0.5 W, verification: 第三方检测报告}\nbenchmark",
         ),
     )
+    edit(root, "records/bids/B-2024-001.yaml", ("requested_cny: 100000", "requested_cny: 80000"))
     git(root, "commit", "-q", "-am", "Lower the subsidy of L-2024-001", date="2024-06-02T15:00:00+08:00")
     merge(
         root,

@@ -45,7 +45,8 @@ def test_index_holds_main_line_commits_that_changed_records(repo: Path) -> None:
     assert index.commits[4].approvers == ("王五",)
     assert [(o.rule, o.reason) for o in index.commits[1].overrides] == [("C001", "法院判决要求删除")]
     merge = index.commits[5]
-    assert [(ch.status, ch.path) for ch in merge.changes] == [("M", LIST)]  # its diff against the first parent
+    # its diff against the first parent: the branch's whole change
+    assert [(ch.status, ch.path) for ch in merge.changes] == [("M", "records/bids/B-2024-001.yaml"), ("M", LIST)]
 
 
 def test_history_versions_prs_approvers_and_field_changes(repo: Path) -> None:
@@ -118,16 +119,17 @@ def test_unknown_record_exits_2(repo: Path) -> None:
 def test_diff_between_dates(repo: Path) -> None:
     d = compare(GitRecords(repo), "2024-06-01", "2024-06-30")
     assert [(r.id, r.status, r.old_path) for r in d.records] == [
+        ("B-2024-001", "changed", None),
         ("B-2024-002", "removed", None),
         ("L-2024-001", "changed", LIST),
         ("M-2024-001-1", "changed", None),
     ]
-    assert [c.text() for c in d.records[2].changes] == ["deliverables: + 提交测试报告"]
+    assert [c.text() for c in d.records[3].changes] == ["deliverables: + 提交测试报告"]
     code, out = run("diff", "2024-06-01", "2024-06-12", "--root", str(repo), "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert data["summary"] == {"added": 0, "removed": 0, "changed": 1}
-    assert {c["path"] for c in data["records"][0]["changes"]} == {
+    assert data["summary"] == {"added": 0, "removed": 0, "changed": 2}
+    assert {c["path"] for c in data["records"][1]["changes"]} == {
         "status",
         "needs",
         "argumentation",

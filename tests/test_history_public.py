@@ -96,7 +96,8 @@ def test_decision_log(portal: PortalHistory) -> None:
     assert [(o.rule, o.reason) for o in takedown.commit.overrides] == [("C001", "法院判决要求删除")]
     funding = by_day[("2024-06-03", 1)]
     assert funding.approved and funding.commit.approvers == ("张三 <zhang@example.org>", "李四")
-    assert "funding.subsidy_cny: 100000 → 80000" in [c.text() for c in funding.records[0].changes]
+    assert [r.id for r in funding.records] == ["B-2024-001", "L-2024-001"]  # the bid is public: selected, 公示 started
+    assert "funding.subsidy_cny: 100000 → 80000" in [c.text() for c in funding.records[1].changes]
     revert = by_day[("2024-06-20", None)]
     assert revert.reasons == ("no-pr", "no-approver") and [r.id for r in revert.records] == ["L-2024-001"]
 
