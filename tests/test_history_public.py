@@ -28,7 +28,13 @@ def list_copy(root: Path, rid: str, restricted: bool) -> str:
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = build_history_repo(tmp_path_factory.mktemp("public") / "repo")
-    edit(root, "records/reviews/R-2024-002.yaml", ("name: 王某,", "name: 王某某,"), ("团队基础扎实。", "团队基础扎实，建议资助。"))
+    edit(
+        root,
+        "records/reviews/R-2024-002.yaml",
+        ("name: 王某,", "name: 王某某,"),
+        ("团队基础扎实。", "团队基础扎实，建议资助。"),
+        ("（电话 023-65311234）", "（电话 023-65311235）"),
+    )
     git(root, "commit", "-q", "-am", "Correct the bid review (#5)\n\nApproved-by: 张三", date="2024-07-01T10:00:00+08:00")
     git(root, "add", list_copy(root, "L-2024-005", restricted=True), list_copy(root, "L-2024-006", restricted=True))
     git(root, "commit", "-q", "-m", "Two restricted lists (#6)\n\nApproved-by: 张三", date="2024-07-02T10:00:00+08:00")
@@ -73,8 +79,9 @@ def test_ids_of_records_that_are_not_public_are_redacted(portal: PortalHistory) 
 
 def test_private_fields_never_in_field_changes(portal: PortalHistory) -> None:
     [latest, _] = portal.histories["R-2024-002"].versions
+    # the panel's names and its opinion changed too, but the portal never shows them
     assert [c.text() for c in latest.changes] == [
-        "opinion: B-2024-001 方案可行、团队基础扎实。 → B-2024-001 方案可行、团队基础扎实，建议资助。"
+        "publicity.channel: 书面异议请寄区科技局成果转化科（电话 023-65311234）。 → 书面异议请寄区科技局成果转化科（电话 023-65311235）。"
     ]
 
 

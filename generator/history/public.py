@@ -8,7 +8,7 @@ of the built corpus), never by what was public once:
   even if it was public before (a takedown must take its past with it);
 - versions in which the record itself was ``restricted: true`` are left out, and the
   first version after them shows no field changes (they would reveal the hidden text);
-- fields the portal never publishes (a review panel's names, a bid's declarations) are
+- fields the portal never publishes (a review's panel and opinion, a bid's declarations) are
   left out of every field change, and any record id in a changed value that is not
   public (a need, an unselected bid, a deleted record) is replaced by ``〔非公开记录〕``;
 - the decision log lists, newest first, each main-line commit that changed a public
@@ -42,9 +42,10 @@ from generator.models.corpus import Corpus
 from generator.validate import CannotRun
 from generator.visibility import public_ids
 
-# Fields the portal never shows (SPEC §6): panel members' names, bidders' declarations.
+# Fields the portal never shows (SPEC §6): the panel (members' names), the panel's opinion,
+# bidders' declarations.
 PRIVATE_FIELDS: dict[str, frozenset[str]] = {
-    "review": frozenset({"panel"}),
+    "review": frozenset({"panel", "opinion"}),
     "bid": frozenset({"declarations"}),
 }
 PROGRAM = "program"  # the index's key for records/program.yaml: public by nature
