@@ -113,3 +113,36 @@ def build_history_repo(root: Path) -> Path:
     git(root, "commit", "-q", "-am", "Fix a milestone", date="2024-06-27T10:00:00+08:00")
     merge(root, "hotfix", "Merge branch 'hotfix'", "2024-06-28T10:00:00+08:00")
     return root
+
+
+def list_copy(root: Path, rid: str, restricted: bool) -> str:
+    text = (root / MOVED).read_text(encoding="utf-8").replace("L-2024-001", rid)
+    rel = f"records/lists/{rid}.yaml"
+    (root / rel).write_text(text.replace("restricted: false", f"restricted: {str(restricted).lower()}"), encoding="utf-8")
+    return rel
+
+
+def add_disclosures(root: Path) -> Path:
+    """Four more commits on the main line of :func:`build_history_repo`:
+
+    9.  2024-07-01 "Correct the bid review (#5)": R-2024-002's panel, opinion (never
+        public) and objection channel (public) changed.
+    10. 2024-07-02 "Two restricted lists (#6)": L-2024-005 and L-2024-006, both restricted.
+    11. 2024-07-03 "Disclose L-2024-005 (#7)": made public, its title changed at once.
+    12. 2024-07-04 "Retitle L-2024-006": direct, on a list that stays restricted.
+    """
+    edit(
+        root,
+        "records/reviews/R-2024-002.yaml",
+        ("name: 王某,", "name: 王某某,"),
+        ("团队基础扎实。", "团队基础扎实，建议资助。"),
+        ("（电话 023-65311234）", "（电话 023-65311235）"),
+    )
+    git(root, "commit", "-q", "-am", "Correct the bid review (#5)\n\nApproved-by: 张三", date="2024-07-01T10:00:00+08:00")
+    git(root, "add", list_copy(root, "L-2024-005", restricted=True), list_copy(root, "L-2024-006", restricted=True))
+    git(root, "commit", "-q", "-m", "Two restricted lists (#6)\n\nApproved-by: 张三", date="2024-07-02T10:00:00+08:00")
+    edit(root, "records/lists/L-2024-005.yaml", ("restricted: true", "restricted: false"), ("title: 高精度", "title: 公开的高精度"))
+    git(root, "commit", "-q", "-am", "Disclose L-2024-005 (#7)\n\nApproved-by: 张三", date="2024-07-03T10:00:00+08:00")
+    edit(root, "records/lists/L-2024-006.yaml", ("title: 高精度", "title: 特种高精度"))
+    git(root, "commit", "-q", "-am", "Retitle L-2024-006", date="2024-07-04T10:00:00+08:00")
+    return root

@@ -12,37 +12,14 @@ import pytest
 from generator.history.provider import Change, history_providers, value_text
 from generator.history.public import PortalHistory, portal_history
 from generator.history.repo import GitRecords
-from tests.conftest import git
-from tests.history_repo import MOVED, build_history_repo, edit
+from tests.history_repo import add_disclosures, build_history_repo
 
 TODAY = dt.date(2026, 1, 1)
 
 
-def list_copy(root: Path, rid: str, restricted: bool) -> str:
-    text = (root / MOVED).read_text(encoding="utf-8").replace("L-2024-001", rid)
-    rel = f"records/lists/{rid}.yaml"
-    (root / rel).write_text(text.replace("restricted: false", f"restricted: {str(restricted).lower()}"), encoding="utf-8")
-    return rel
-
-
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = build_history_repo(tmp_path_factory.mktemp("public") / "repo")
-    edit(
-        root,
-        "records/reviews/R-2024-002.yaml",
-        ("name: 王某,", "name: 王某某,"),
-        ("团队基础扎实。", "团队基础扎实，建议资助。"),
-        ("（电话 023-65311234）", "（电话 023-65311235）"),
-    )
-    git(root, "commit", "-q", "-am", "Correct the bid review (#5)\n\nApproved-by: 张三", date="2024-07-01T10:00:00+08:00")
-    git(root, "add", list_copy(root, "L-2024-005", restricted=True), list_copy(root, "L-2024-006", restricted=True))
-    git(root, "commit", "-q", "-m", "Two restricted lists (#6)\n\nApproved-by: 张三", date="2024-07-02T10:00:00+08:00")
-    edit(root, "records/lists/L-2024-005.yaml", ("restricted: true", "restricted: false"), ("title: 高精度", "title: 公开的高精度"))
-    git(root, "commit", "-q", "-am", "Disclose L-2024-005 (#7)\n\nApproved-by: 张三", date="2024-07-03T10:00:00+08:00")
-    edit(root, "records/lists/L-2024-006.yaml", ("title: 高精度", "title: 特种高精度"))
-    git(root, "commit", "-q", "-am", "Retitle L-2024-006", date="2024-07-04T10:00:00+08:00")
-    return root
+    return add_disclosures(build_history_repo(tmp_path_factory.mktemp("public") / "repo"))
 
 
 @pytest.fixture(scope="module")
