@@ -81,5 +81,78 @@ def schemas(check: bool, out: Path) -> None:
         click.echo(f"已写入 {path}")
 
 
+def _mkdocs_logging(verbose: bool) -> None:
+    """MkDocs reports through logging: show its messages (warnings and errors; info with -v)."""
+    import logging
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_jiebang", False) for h in logger.handlers):
+        handler._jiebang = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.propagate = False
+
+
+@main.command()
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="输出目录，默认 public/（或 mkdocs.yml 的 site_dir）。"
+)
+@click.option("--strict", is_flag=True, help="有任何警告（如站内链接失效）即失败。")
+@click.option("-v", "--verbose", is_flag=True, help="显示 MkDocs 的构建过程。")
+@root_option
+def build(out: Path | None, strict: bool, verbose: bool, root: Path) -> None:
+    """由 records/ 生成公开门户（mkdocs-material）。"""
+    from mkdocs.exceptions import MkDocsException
+
+    from generator.portal.build import PortalError, build_portal
+
+    _mkdocs_logging(verbose)
+    try:
+        site = build_portal(root, out, strict=strict)
+    except PortalError as exc:
+        _fail(str(exc))
+    except MkDocsException as exc:  # MkDocs has logged the cause
+        click.echo(f"jiebang: 门户未生成：{exc}", err=True)
+        sys.exit(1)
+    click.echo(f"门户已生成：{site}")
+
+
+@main.command()
+@click.option("-a", "--dev-addr", metavar="IP:PORT", default=None, help="预览地址，默认 127.0.0.1:8000。")
+@root_option
+def serve(dev_addr: str | None, root: Path) -> None:
+    """本地预览门户；记录、页面或模板变更时自动重新生成。"""
+    from mkdocs.exceptions import MkDocsException
+
+    from generator.portal.build import PortalError, serve_portal
+
+    _mkdocs_logging(True)
+    try:
+        serve_portal(root, dev_addr)
+    except PortalError as exc:
+        _fail(str(exc))
+    except MkDocsException as exc:
+        click.echo(f"jiebang: {exc}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), multiple=True, help="json、csv，可重复；默认两者都写。")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public/data"), show_default=True)
+@root_option
+def export(fmt: tuple[str, ...], out: Path, root: Path) -> None:
+    """导出开放数据：只含公开记录（与门户的 data/ 相同）。"""
+    from generator.portal.build import PortalError, open_data
+
+    try:
+        written = open_data(root, out, fmt or ("json", "csv"))
+    except (PortalError, CannotRun) as exc:
+        _fail(str(exc))
+    for path in written:
+        click.echo(f"已写入 {path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
