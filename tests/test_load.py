@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.records.files import check_file
 from generator.records.load import MAX_BYTES, parse
 from generator.records.locate import dotted, locate
 
@@ -95,3 +99,34 @@ yaml_text = st.lists(st.sampled_from(TOKENS), max_size=80).map("".join)
 def test_random_yaml_never_raises(text: str) -> None:
     doc, problems = parse(P, text.encode("utf-8"))
     assert (doc is None) == bool(problems)
+
+
+# Whole-file checks (parse, schema, model) on mutated real records: never a crash,
+# always either a record or at least one finding with a position.
+BASE_DIR = Path(__file__).parent / "fixtures" / "base"
+BASE_FILES = sorted((BASE_DIR / "records").rglob("*.yaml"))
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-(10**12), 10**12), st.floats(allow_nan=False), st.text(max_size=20), st.dates())
+values = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6
+)
+
+
+def _mutate(data: Any, path: list[Any], value: Any) -> Any:
+    if not path or not isinstance(data, dict | list) or not data:
+        return value
+    if isinstance(data, dict):
+        key = sorted(data, key=str)[path[0] % len(data)]
+        return {**data, key: _mutate(data[key], path[1:], value)}
+    i = path[0] % len(data)
+    return [*data[:i], _mutate(data[i], path[1:], value), *data[i + 1 :]]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(BASE_FILES), st.lists(st.integers(0, 50), max_size=4), values)
+def test_mutated_records_never_raise(path: Path, where: list[int], value: Any) -> None:
+    rel = path.relative_to(BASE_DIR).as_posix()
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = yaml.safe_dump(_mutate(data, where, value), allow_unicode=True).encode("utf-8")
+    result = check_file(rel, raw)
+    assert (result.record is None) == bool(result.diagnostics)
+    assert all(d.line >= 1 and d.column >= 1 and d.rule.startswith("S") for d in result.diagnostics)

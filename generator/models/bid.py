@@ -8,11 +8,11 @@ from typing import Literal
 from generator.models.common import ID_PATTERNS, Bidder, F, Money, Record, Strict, Text
 
 
-class Person(Strict):
+class Person(Strict, title="人员"):
     name: Text = F("姓名")
 
 
-class Declarations(Strict):
+class Declarations(Strict, title="承诺事项"):
     good_credit: bool = F("社会信用良好承诺")
     own_ip: bool = F("自主知识产权承诺")
 

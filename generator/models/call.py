@@ -8,7 +8,7 @@ from typing import Literal
 from generator.models.common import ID_PATTERNS, F, Record, Strict, Text
 
 
-class Contact(Strict):
+class Contact(Strict, title="联系方式"):
     office: Text = F("联系科室")
     phone: Text = F("联系电话", "办公电话，不得填写个人手机号")
 

@@ -40,12 +40,12 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Unit(Strict):
+class Unit(Strict, title="单位"):
     name: Text = F("单位名称")
     credit_code: str = F("统一社会信用代码", "18 位统一社会信用代码（GB 32100-2015），用于判定“同一单位”", pattern=CREDIT_CODE_PATTERN)
 
 
-class Bidder(Unit):
+class Bidder(Unit, title="揭榜单位"):
     type: UnitType = F(
         "单位类型",
         "university 高校 | institute 科研院所 | enterprise 企业 | new-rd-institution 新型研发机构 | hospital 医疗机构 | other 其他",

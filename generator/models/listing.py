@@ -26,42 +26,42 @@ LIST_EDGES: frozenset[tuple[str, str]] = frozenset(
 PUBLIC_LIST_STATUSES = frozenset({"published", "closed", "awarded", "unclaimed"})
 
 
-class Indicator(Strict):
+class Indicator(Strict, title="考核指标"):
     id: str = F("指标编号", "如 I1", pattern=r"^I\d{1,2}$")
     name: Text = F("指标名称")
     target: Text = F("目标值")
     verification: Text = F("考核方式", "如 第三方检测报告")
 
 
-class Funding(Strict):
+class Funding(Strict, title="资助强度"):
     subsidy_cny: Money = F("财政资助强度（元）", "不得超过等级上限（第七条）")
     end_user_cny: Money = F("需求单位投入（元）")
 
 
-class Node(Strict):
+class Node(Strict, title="关键时间节点"):
     month: int = F("第几个月", ge=1)
     requirement: Text = F("节点要求")
 
 
-class Period(Strict):
+class Period(Strict, title="实施周期"):
     months: int = F("实施周期（月）", ge=1)
     nodes: list[Node] = F("关键时间节点", default_factory=list)
 
 
-class Eligibility(Strict):
+class Eligibility(Strict, title="揭榜条件"):
     scope: Scope = F("发布范围", "district 区内 | municipal 市内 | national 全国 | global 全球")
     unit_types: list[UnitType] = F("可揭榜单位类型", min_length=1)
     joint_bids: bool = F("允许联合揭榜")
     notes: str = F("揭榜单位条件", "不得设置注册时间、年龄、学历、职称等门槛（第五条（二））", default="")
 
 
-class Decision(Strict):
+class Decision(Strict, title="榜单确定"):
     body: Text = F("决策机构", "如 区科技局党组会")
     date: dt.date = F("决策日期")
     ref: Text = F("文件或纪要编号")
 
 
-class Amendment(Strict):
+class Amendment(Strict, title="更正公告"):
     date: dt.date = F("更正日期")
     fields: list[Text] = F("更正的字段", "如 indicators、funding", min_length=1)
     summary: Text = F("更正说明", "作为更正公告公开")

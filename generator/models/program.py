@@ -12,20 +12,20 @@ Scope = Literal["district", "municipal", "national", "global"]
 SCOPE_ORDER: dict[str, int] = {"district": 0, "municipal": 1, "national": 2, "global": 3}
 
 
-class Grade(Strict):
+class Grade(Strict, title="项目等级"):
     label: Text = F("等级名称", "如 重点项目、重大项目")
     subsidy_cap_cny: Money = F("资助上限（元）", "该等级榜单财政资助强度上限（第七条）")
     usual_months: tuple[int, int] = F("通常实施周期（月）", "[最短, 最长]，超出时给出提醒（第六条）")
     max_months: int = F("最长实施周期（月）", "超过即为错误（第六条）", ge=1)
 
 
-class Portal(Strict):
+class Portal(Strict, title="门户设置"):
     title: Text = F("门户标题")
     base_url: str = F("门户地址", "公开门户的网址，以 / 结尾")
     repo_url: str = F("记录仓库地址", "用于生成合并请求（PR）链接")
 
 
-class Policy(Strict):
+class Policy(Strict, title="政策参数"):
     grades: dict[str, Grade] = F("项目等级", "等级代码 → 资助上限与周期；如 key 重点、major 重大")
     months_without_extension: int = F("免周期论证的最长月数", "超过须有周期论证（第六条）", ge=1)
     min_panel_size: int = F("评审专家组最少人数", "第八条（三）（六）", ge=1)

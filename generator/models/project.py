@@ -8,13 +8,13 @@ from typing import Literal
 from generator.models.common import ID_PATTERNS, F, Money, Record, Strict
 
 
-class Agreement(Strict):
+class Agreement(Strict, title="任务书"):
     signed: dt.date = F("任务书签订日期")
     starts: dt.date = F("开始日期")
     ends: dt.date = F("结束日期")
 
 
-class Outcome(Strict):
+class Outcome(Strict, title="结题情况"):
     date: dt.date = F("结题日期")
     acceptance: str = F("结题验收评审")
     category: Literal["basic", "applied", "public-welfare"] = F("评价类别", "basic 基础研究 | applied 应用研究 | public-welfare 社会公益")

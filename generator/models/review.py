@@ -29,7 +29,7 @@ SUBJECT_KIND: dict[str, str] = {
 PASSING = frozenset({"pass", "passed", "selected"})
 
 
-class Member(Strict):
+class Member(Strict, title="专家"):
     name: Text = F("姓名", "不在门户公开")
     role: Literal["management", "industry", "peer-tech", "end-user-head"] = F(
         "专家类型", "management 行业主管部门管理专家 | industry 产业一线专家 | peer-tech 同行技术专家 | end-user-head 需求单位负责人"
@@ -39,13 +39,13 @@ class Member(Strict):
     credit_code: str | None = F("所在单位统一社会信用代码", "用于回避审查", default=None, pattern=CREDIT_CODE_PATTERN)
 
 
-class Objection(Strict):
+class Objection(Strict, title="异议"):
     received: dt.date = F("收到日期")
     summary: Text = F("异议摘要")
     outcome: Literal["dismissed", "upheld", "pending"] = F("处理结果", "dismissed 不成立 | upheld 成立 | pending 处理中")
 
 
-class Publicity(Strict):
+class Publicity(Strict, title="项目公示"):
     start: dt.date = F("公示开始")
     end: dt.date = F("公示结束", "首尾两日均计入工作日")
     channel: str | None = F("异议受理方式", "公示页面上告知公众如何提出异议", default=None)
@@ -53,7 +53,7 @@ class Publicity(Strict):
     outcome: Literal["pending", "no-objection", "upheld"] = F("公示结果", "pending 公示中 | no-objection 无异议 | upheld 异议成立")
 
 
-class IndicatorResult(Strict):
+class IndicatorResult(Strict, title="指标完成情况"):
     id: str = F("指标编号", pattern=r"^I\d{1,2}$")
     achieved: bool = F("是否达成")
     evidence: Text = F("佐证材料")

@@ -86,7 +86,26 @@ def _syntax(path: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
         return _diag(path, "S001", "缩进中含有制表符（Tab）。YAML 只允许用空格缩进。", mark)
     if "single document" in problem or "another document" in problem:
         return _diag(path, "S001", "一个文件只能包含一条记录（一个 YAML 文档）。", mark)
-    return _diag(path, "S001", f"YAML 语法错误：{problem}。", mark)
+    hint = next((zh for en, zh in _PROBLEMS if en in problem), "")
+    return _diag(path, "S001", f"YAML 语法错误：{hint}（{problem}）。" if hint else f"YAML 语法错误：{problem}。", mark)
+
+
+# libyaml's problem texts, put into Chinese (the original is kept for searching).
+_PROBLEMS = (
+    ("did not find expected node content", "此处缺少取值"),
+    ("did not find expected ',' or '}'", "流式映射 {…} 缺少“,”或“}”"),
+    ("did not find expected ',' or ']'", "流式列表 […] 缺少“,”或“]”"),
+    ("mapping values are not allowed", "此处不能出现“键: 值”（冒号后缺少空格，或缩进不对？）"),
+    ("could not find expected ':'", "缺少“:”"),
+    ("did not find expected key", "缩进没有对齐：此处应为一个键"),
+    ("did not find expected '-' indicator", "列表项“- ”缩进没有对齐"),
+    ("found unexpected end of stream", "文件意外结束（引号或括号未闭合？）"),
+    ("found undefined alias", "引用了未定义的锚点"),
+    ("found duplicate anchor", "锚点重复定义"),
+    ("found character that cannot start any token", "此处的字符不能作为取值的开头（如 @ 或 `，请加引号）"),
+    ("found unknown escape character", "双引号字符串中有无效的转义符（请改用单引号）"),
+    ("block sequence entries are not allowed", "此处不能开始列表项（缩进不对？）"),
+)
 
 
 def _check_tree(path: str, root: yaml.Node) -> list[Diagnostic]:

@@ -1,0 +1,109 @@
+"""Records straight from git objects: any revision, no checkout, work tree untouched."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+
+from generator.dates import SHANGHAI
+from generator.records.files import RECORDS, SUFFIXES, FileResult, check_file
+from generator.validate import CannotRun, Loaded, load_results
+
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FETCH_HINT = "请获取完整历史后重试：git fetch --unshallow（GitHub Actions 中设置 actions/checkout 的 fetch-depth: 0）。"
+
+# A cache of checked files keyed by (path, blob id): the same blob at the same path
+# always gives the same result, so unchanged files are never parsed twice.
+FileCache = MutableMapping[tuple[str, str], FileResult]
+
+
+@dataclass(frozen=True)
+class Blob:
+    path: str  # repo-relative, posix
+    sha: str  # git blob id (hex)
+
+
+class GitRecords:
+    """A repository whose records can be read at any revision."""
+
+    def __init__(self, root: Path) -> None:
+        try:
+            self.repo = git.Repo(root)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
+            raise CannotRun(f"{root} 不是 git 仓库：无法读取历史修订。") from exc
+        self.root = root
+
+    @property
+    def shallow(self) -> bool:
+        """A shallow clone (CI's default) lacks the history that questions need."""
+        return (Path(self.repo.git_dir) / "shallow").exists()
+
+    def require_full_history(self) -> None:
+        if self.shallow:
+            raise CannotRun(f"这是浅克隆（shallow clone），历史不完整，无法作答。{FETCH_HINT}")
+
+    def resolve(self, rev: str) -> git.Commit:
+        """A commit by revision, or by date: ``2024-06-01`` is the last commit on the
+        main line (first parents of HEAD) on or before that day, Beijing time."""
+        if DATE.match(rev):
+            try:
+                day = dt.date.fromisoformat(rev)
+            except ValueError as exc:
+                raise CannotRun(f"日期“{rev}”无效。") from exc
+            end = dt.datetime.combine(day, dt.time(23, 59, 59), SHANGHAI)
+            shas = self.repo.git.rev_list("-1", "--first-parent", f"--before={end.isoformat()}", "HEAD").split()
+            if not shas:
+                hint = FETCH_HINT if self.shallow else ""
+                raise CannotRun(f"{rev} 当天或之前没有提交。{hint}")
+            rev = shas[0]
+        try:
+            commit = self.repo.commit(rev)
+            self.repo.git.cat_file("-e", f"{commit.hexsha}^{{tree}}")  # present, not just named
+            return commit
+        except (git.BadName, ValueError, git.GitCommandError) as exc:
+            hint = FETCH_HINT if self.shallow else "请检查修订名称，或先 git fetch 该分支。"
+            raise CannotRun(f"找不到修订“{rev}”。{hint}") from exc
+
+    def merge_base(self, a: git.Commit, b: git.Commit) -> git.Commit:
+        bases = self.repo.merge_base(a, b)
+        if not bases:
+            hint = FETCH_HINT if self.shallow else "两个修订没有共同祖先。"
+            raise CannotRun(f"找不到 {a.hexsha[:10]} 与 {b.hexsha[:10]} 的合并基点。{hint}")
+        return bases[0]
+
+    def blobs(self, commit: git.Commit) -> list[Blob]:
+        """Every record file in the commit's tree, sorted by path."""
+        out = self.repo.git.ls_tree("-r", "-z", "--full-tree", commit.hexsha, "--", RECORDS)
+        found = []
+        for entry in out.split("\0"):
+            if not entry:
+                continue
+            meta, path = entry.split("\t", 1)
+            _mode, kind, sha = meta.split()
+            if kind == "blob" and path.endswith(SUFFIXES):
+                found.append(Blob(path, sha))
+        return sorted(found, key=lambda b: b.path)
+
+    def read(self, sha: str) -> bytes:
+        return bytes(self.repo.odb.stream(bytes.fromhex(sha)).read())
+
+    def check_blobs(self, blobs: list[Blob], cache: FileCache | None = None) -> Iterator[FileResult]:
+        for blob in blobs:
+            key = (blob.path, blob.sha)
+            if cache is not None and key in cache:
+                yield cache[key]
+                continue
+            result = check_file(blob.path, self.read(blob.sha))
+            if cache is not None:
+                cache[key] = result
+            yield result
+
+    def load_at(self, rev: str | git.Commit, cache: FileCache | None = None) -> Loaded:
+        """The record set exactly as it stood at ``rev`` (a revision, date or commit)."""
+        commit = rev if isinstance(rev, git.Commit) else self.resolve(rev)
+        return load_results(self.check_blobs(self.blobs(commit), cache))
