@@ -102,12 +102,20 @@ def public_view(inputs: Inputs, as_of: dt.date) -> PublicView:
     return PublicView(loaded.corpus, as_of)
 
 
-def open_data(root: Path, out: Path, formats: tuple[str, ...] = ("json", "csv"), as_of: dt.date | None = None) -> list[Path]:
-    """Write the open-data files (``jiebang export``); the same bytes as the portal's data/."""
+def open_data(
+    root: Path,
+    out: Path,
+    formats: tuple[str, ...] = ("json", "csv"),
+    *,
+    loaded: Loaded | None = None,
+    as_of: dt.date | None = None,
+    check: bool = True,
+) -> list[Path]:
+    """Write the open-data files (``jiebang export``): the same bytes as the portal's data/."""
     from generator import export
 
     root = root.resolve()
-    view = public_view(Inputs(root), as_of or as_of_date(source_epoch(root)))
+    view = public_view(Inputs(root, loaded, check=check), as_of or as_of_date(source_epoch(root)))
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, content in export.files(view, formats):

@@ -9,7 +9,6 @@ renders the whole navigation into every page, builds in time linear in the recor
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from markupsafe import Markup
 from generator import export
 from generator.catalogue import render as render_catalogue
 from generator.portal import labels, views
+from generator.portal.check import RECORD_ID
 from generator.portal.public import PublicView
 from generator.portal.text import cn_date, escape, paragraphs, percent, sanitised_markdown, yuan
 
@@ -85,10 +85,18 @@ def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         percent=lambda pair: percent(*pair),
         label=lambda code, table: table.get(code, code),
         field_title=labels.field_title,
+        anchor=_anchor,
         is_web_url=lambda url: isinstance(url, str) and url.startswith(("https://", "http://")),
     )
     env.globals.update(labels=labels, views=views, link=_link, page_link=_page_link)
     return env
+
+
+def _anchor(record_id: str) -> Markup:
+    """A record id as an HTML id: ids match their kind's pattern, so they print as they are."""
+    if not RECORD_ID.fullmatch(record_id):
+        raise ValueError(f"not a record id: {record_id!r}")
+    return Markup(record_id)
 
 
 def relative(here: str, to: str, anchor: str | None = None) -> str:
@@ -125,7 +133,8 @@ def render_pages(view: PublicView, env: jinja2.Environment, providers: Providers
     yield page("notices.md.j2", "notices/index.md")
     yield page("projects.md.j2", "projects/index.md")
     yield page("data.md.j2", "data.md", tables=export.TABLES, fields=export.field_docs(), format=export.FORMAT, version=export.VERSION)
-    yield page("rules.md.j2", "rules.md", catalogue=catalogue_markdown())
+    head, _, rules = example_ids(render_catalogue("markdown")).partition("\n## ")
+    yield page("rules.md.j2", "rules.md", intro=Markup(head.partition("\n")[2]), catalogue=Markup("## " + rules))
     if providers.decisions:
         yield page("decisions.md.j2", "decisions.md", decisions=providers.decisions(view.ids))
     for lst in view.lists:
@@ -138,10 +147,10 @@ def render_pages(view: PublicView, env: jinja2.Environment, providers: Providers
         yield page("project.md.j2", f"projects/{project.id}.md", project.id, project=project)
 
 
-def catalogue_markdown() -> Markup:
-    """The rule catalogue's Markdown; its text is code, not records, but may name a placeholder
-    such as ``schemas/<kind>.schema.json``, which must not be read as an HTML tag."""
-    return Markup(re.sub(r"<(?!br\s*/?>)", "&lt;", render_catalogue("markdown")))
+def example_ids(text: str) -> str:
+    """Record ids quoted as examples in rule documentation, written with the year as 20XX: an
+    example must never read as a mention of a real record (which may not be public)."""
+    return RECORD_ID.sub(lambda m: f"{m[0][:2]}20XX{m[0][6:]}", text)
 
 
 def nav(pages: Iterable[Page], local: Sequence[str]) -> list[dict[str, str]]:

@@ -10,8 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import chinese_calendar
-
+from generator import dates
 from generator.models import Award, Bid, Call, ChallengeList, Project, Review
 from generator.models.listing import Amendment, Indicator
 from generator.portal.labels import LIST_STATUS
@@ -87,6 +86,18 @@ def upcoming_calls(view: PublicView) -> list[Call]:
     return sorted((c for c in view.calls if c.opens > view.as_of), key=lambda c: (c.opens, c.id))
 
 
+def latest_lists(view: PublicView, limit: int) -> list[ChallengeList]:
+    """The most recently published lists still standing (not withdrawn): by their call's
+    publication date, newest first."""
+
+    def published(lst: ChallengeList) -> dt.date:
+        call = view.call_of(lst)
+        return call.published if call else dt.date.min
+
+    standing = [lst for lst in view.lists if lst.status != "withdrawn"]
+    return sorted(standing, key=lambda lst: (published(lst), lst.id), reverse=True)[:limit]
+
+
 def current_notices(view: PublicView) -> list[Review]:
     return [n for n in view.notices if view.in_window(n)]
 
@@ -96,7 +107,16 @@ def grade_label(view: PublicView, grade: str) -> str:
     return policy.grades[grade].label if policy and grade in policy.grades else grade
 
 
-def status_label(lst: ChallengeList) -> str:
+def status_label(view: PublicView, lst: ChallengeList) -> str:
+    """The list's status as the public reads it: a published list whose call has closed is
+    shown as 申报已截止 (until its record moves on to closed), one whose call has not yet
+    opened as 即将受理."""
+    call = view.call_of(lst)
+    if lst.status == "published" and call is not None:
+        if view.as_of > call.closes:
+            return "申报已截止"
+        if view.as_of < call.opens:
+            return "即将受理"
     return LIST_STATUS[lst.status]
 
 
@@ -181,11 +201,9 @@ def call_state(view: PublicView, call: Call) -> str:
 
 def working_days(start: dt.date, end: dt.date) -> int | None:
     """Chinese working days from start to end, both counted (holidays and 调休 included);
-    None when the calendar does not cover those years."""
-    try:
-        return len(chinese_calendar.get_workdays(start, end))
-    except NotImplementedError:
-        return None
+    None when the published calendar does not cover those years (then no count is shown)."""
+    count, uncovered = dates.working_days(start, end)
+    return None if uncovered else count
 
 
 def indicator(lst: ChallengeList, indicator_id: str) -> Indicator | None:
@@ -205,5 +223,6 @@ def grade_choices(view: PublicView) -> list[str]:
 
 
 def status_choices(view: PublicView) -> list[str]:
-    used = {lst.status for lst in view.lists}
-    return [label for code, label in LIST_STATUS.items() if code in used]
+    used = {status_label(view, lst) for lst in view.lists}
+    order = ["即将受理", LIST_STATUS["published"], "申报已截止", *LIST_STATUS.values()]
+    return [label for label in dict.fromkeys(order) if label in used]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -19,13 +19,24 @@ PORTAL = FIXTURES / "portal"
 AS_OF = dt.date(2024, 7, 10)  # the base notice R-2024-002 is in its 公示 window; call C-2024-02 is open
 
 
-def portal_records(root: Path, **kw: object) -> Path:
-    """The base set, the portal fixture's extra files, and the base call listing the restricted list."""
-    write = {p.relative_to(PORTAL).as_posix(): p.read_text(encoding="utf-8") for p in sorted(PORTAL.rglob("*.yaml"))}
-    write.update(kw.pop("write", {}))  # type: ignore[arg-type]
-    edit = {"records/calls/C-2024-01.yaml": [["lists: [L-2024-001]", "lists: [L-2024-001, L-2024-002]"]]}
-    edit.update(kw.pop("edit", {}))  # type: ignore[arg-type]
-    return make_records(root, edit=edit, write=write, **kw)  # type: ignore[arg-type]
+def portal_records(
+    root: Path,
+    edit: Mapping[str, Sequence[Sequence[str]]] | None = None,
+    write: Mapping[str, str] | None = None,
+    delete: Sequence[str] = (),
+) -> Path:
+    """The base set, the portal fixture's extra files and the base call listing the restricted
+    list; then ``edit`` (on any of those files), ``write`` and ``delete`` as in ``make_records``."""
+    extra = {p.relative_to(PORTAL).as_posix(): p.read_text(encoding="utf-8") for p in sorted(PORTAL.rglob("*.yaml"))}
+    make_records(root, edit={"records/calls/C-2024-01.yaml": [["lists: [L-2024-001]", "lists: [L-2024-001, L-2024-002]"]]}, write=extra)
+    for rel, pairs in (edit or {}).items():
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        for old, new in pairs:
+            assert text.count(old) == 1, f"{rel}: {old!r} occurs {text.count(old)} times"
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+    return make_records(root, write=write, delete=delete) if write or delete else root
 
 
 def build(root: Path, out: Path | None = None, **kw: object) -> Path:
