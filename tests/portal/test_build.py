@@ -3,6 +3,7 @@ broken links fail the build, and the same commit gives the same bytes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 import os
@@ -23,9 +24,9 @@ from tests.conftest import make_records
 from tests.portal.conftest import AS_OF, build, page, portal_records, site_files
 
 
-def secrets(corpus) -> set[str]:  # type: ignore[no-untyped-def]
+def secrets(corpus, as_of: dt.date = AS_OF) -> set[str]:  # type: ignore[no-untyped-def]
     """Every id, title, name and text the public must never see in this record set."""
-    view = PublicView(corpus, AS_OF)
+    view = PublicView(corpus, as_of)
     public_titles = {r.title for r in [*view.lists, *view.calls]}
     out: set[str] = set()
     for rec in corpus:
@@ -37,9 +38,13 @@ def secrets(corpus) -> set[str]:  # type: ignore[no-untyped-def]
             out.add(title)
     for need in corpus.needs:
         out |= {need.problem, need.impact}
+    public_units = {u.name for b in corpus.bids if b.id in view.ids for u in [b.lead, *b.partners]} | {
+        lst.end_user.name for lst in view.lists
+    }
+    public_people = {b.principal_investigator.name for b in corpus.bids if b.id in view.ids}
     for bid in corpus.bids:
-        if bid.id not in view.ids:
-            out |= {bid.lead.name, bid.principal_investigator.name, bid.plan_summary}
+        if bid.id not in view.ids:  # a unit that lost here may have won elsewhere
+            out |= ({bid.lead.name} - public_units) | ({bid.principal_investigator.name} - public_people) | {bid.plan_summary}
     for review in corpus.reviews:
         out |= {m.name for m in review.panel} | {review.opinion}
     return out
@@ -199,3 +204,20 @@ def test_cli_builds_the_base_programme(tmp_path: Path, monkeypatch: pytest.Monke
     result = CliRunner().invoke(main, ["build", "--root", str(root), "--strict"])
     assert result.exit_code == 0, result.output
     assert (root / "public" / "lists" / "L-2024-001" / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_the_demo_portal_publishes_nothing_that_is_not_public(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.validate import load_tree
+    from tests.conftest import REPO
+
+    if not (REPO / "records" / "program.yaml").is_file():
+        pytest.skip("the demo records are not in this checkout")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735660800")  # 2025-01-01 in Beijing: every 2024 notice has started
+    corpus = load_tree(REPO).corpus
+    assert any(r.restricted for r in corpus)
+    site = build_portal(REPO, tmp_path / "public")
+    hidden = secrets(corpus, dt.date(2025, 1, 1))
+    for rel, text in site_files(site):
+        seen = html.unescape(text).replace("\u200b", "")
+        assert not [s for s in hidden if s in seen], (rel, [s for s in hidden if s in seen])
