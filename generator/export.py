@@ -264,5 +264,10 @@ def field_docs() -> dict[str, list[tuple[str, str, str]]]:
     out = {}
     for table in TABLES:
         props = full["$defs"][table.kind]["properties"]
-        out[table.name] = [(name, p.get("title", name), p.get("description", p.get("title", ""))) for name, p in props.items()]
+        rows = []
+        for name, prop in props.items():
+            target = _object_def(prop, full["$defs"]) or {}
+            title = prop.get("title") or target.get("title") or name
+            rows.append((name, title, prop.get("description") or title))
+        out[table.name] = rows
     return out

@@ -221,3 +221,20 @@ def test_the_demo_portal_publishes_nothing_that_is_not_public(tmp_path: Path, mo
     for rel, text in site_files(site):
         seen = html.unescape(text).replace("\u200b", "")
         assert not [s for s in hidden if s in seen], (rel, [s for s in hidden if s in seen])
+
+
+def test_serve_watches_the_records_and_local_templates(tmp_path: Path) -> None:
+    from generator.portal.build import Inputs
+    from generator.portal.plugin import JiebangPlugin
+
+    root = portal_records(tmp_path / "repo", write={"site/templates/home.md.j2": "# 首页\n"})
+    watched: list[str] = []
+
+    class Server:
+        def watch(self, path: str) -> None:
+            watched.append(path)
+
+    plugin = JiebangPlugin()
+    plugin.inputs = Inputs(root)
+    plugin.on_serve(Server(), config=None, builder=None)  # type: ignore[arg-type]
+    assert watched == [str(root / "records"), str(root / "site/templates")]
