@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
+from dataclasses import replace
 
 from generator.rules.base import Rule, catalogue
 
@@ -41,8 +43,9 @@ def ordered() -> list[Rule]:
     return sorted(catalogue(), key=lambda r: (families.index(r.id[0]), r.id))
 
 
-def render(fmt: str = "text") -> str:
-    rules = ordered()
+def render(fmt: str = "text", citations: Mapping[str, str] | None = None) -> str:
+    """The catalogue as text, Markdown or JSON; ``citations`` are a programme's own articles."""
+    rules = [replace(r, cites=(citations or {}).get(r.id, r.cites)) for r in ordered()]
     if fmt == "json":
         return json.dumps(
             [{"id": r.id, "level": str(r.level), "cites": r.cites, "title": r.title, "doc": r.doc, "stage": r.stage} for r in rules],

@@ -43,7 +43,7 @@ def validate(paths: tuple[str, ...], base: str | None, fmt: str, root: Path) -> 
     from generator.validate import validate as run
 
     try:
-        if base:
+        if base is not None:  # an empty --base is refused, never read as 'no base'
             from generator.changes import validate_change
 
             report = validate_change(root, base, paths)
@@ -57,11 +57,13 @@ def validate(paths: tuple[str, ...], base: str | None, fmt: str, root: Path) -> 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-def rules(fmt: str) -> None:
-    """列出规则目录：编号、级别、依据与说明。"""
+@root_option
+def rules(fmt: str, root: Path) -> None:
+    """列出规则目录：编号、级别、依据与说明（依据按 records/program.yaml 的条款对照）。"""
     from generator.catalogue import render
+    from generator.validate import program_citations
 
-    click.echo(render(fmt))
+    click.echo(render(fmt, program_citations(root)))
 
 
 @main.command()
@@ -173,6 +175,26 @@ def export(fmt: tuple[str, ...], out: Path, root: Path) -> None:
         _fail(str(exc))
     for path in written:
         click.echo(f"已写入 {path}")
+
+
+@main.command()
+@click.argument("kind")
+@click.option("--from", "source", metavar="ID", help="复制已有记录（只替换 id）。")
+@click.option("--project", metavar="ID", help="里程碑、资金拨付所属的项目，如 P-2024-003。")
+@click.option("--year", type=int, help="编号年份（默认为北京时间的今年）。")
+@root_option
+def new(kind: str, source: str | None, project: str | None, year: int | None, root: Path) -> None:
+    """新建记录：KIND 为 need、list、call、bid、review、project、milestone、award 或 program。
+
+    自动取下一个空闲编号，写好 schema 模式行与 restricted: false；必填字段以“待填写”占位。
+    """
+    from generator.records.new import create
+
+    try:
+        path = create(root, kind, source=source, project=project, year=year)
+    except CannotRun as exc:
+        _fail(str(exc))
+    click.echo(f"已创建 {path.relative_to(root).as_posix()}：请填写所有“待填写”的字段，然后运行 jiebang validate。")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from generator.diagnostics import ERROR, Diagnostic, Report
+from generator.models import Program
 from generator.models.corpus import Corpus
 from generator.records.files import RECORDS, FileResult, check_file, iter_record_files, read_files
 from generator.rules.base import run_rules
@@ -41,6 +42,16 @@ def load_tree(root: Path) -> Loaded:
     if not (root / RECORDS).is_dir():
         raise CannotRun(f"找不到 {root / RECORDS}：请在记录仓库的根目录运行，或用 --root 指定。")
     return load_results(check_file(p, raw) for p, raw in read_files(root, iter_record_files(root)))
+
+
+def program_citations(root: Path) -> dict[str, str]:
+    """The programme's own article for each rule, if its program.yaml is valid; else none."""
+    path = f"{RECORDS}/program.yaml"
+    try:
+        result = check_file(path, (root / path).read_bytes())
+    except OSError:
+        return {}
+    return dict(result.record.policy.citations) if isinstance(result.record, Program) else {}
 
 
 def validate(root: Path, paths: Sequence[str] = ()) -> Report:

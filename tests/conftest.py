@@ -23,6 +23,16 @@ def make_records(
     ``[old, new]`` pairs (each old must occur exactly once), ``write`` sets whole files,
     ``delete`` removes files."""
     shutil.copytree(BASE, root, dirs_exist_ok=True)
+    return apply_edits(root, edit, write, delete)
+
+
+def apply_edits(
+    root: Path,
+    edit: Mapping[str, Sequence[Sequence[str]]] | None = None,
+    write: Mapping[str, str] | None = None,
+    delete: Sequence[str] = (),
+) -> Path:
+    """Apply ``make_records``' edits to the files already under ``root``."""
     for rel, pairs in (edit or {}).items():
         path = root / rel
         text = path.read_text(encoding="utf-8")

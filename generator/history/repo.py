@@ -41,7 +41,7 @@ class GitRecords:
     @property
     def shallow(self) -> bool:
         """A shallow clone (CI's default) lacks the history that questions need."""
-        return (Path(self.repo.git_dir) / "shallow").exists()
+        return bool(self.repo.git.rev_parse("--is-shallow-repository") == "true")  # git knows, wherever its metadata lives
 
     def require_full_history(self) -> None:
         if self.shallow:
@@ -69,6 +69,13 @@ class GitRecords:
             hint = FETCH_HINT if self.shallow else "请检查修订名称，或先 git fetch 该分支。"
             raise CannotRun(f"找不到修订“{rev}”。{hint}") from exc
 
+    def head(self) -> git.Commit:
+        """The checked-out commit (``HEAD``)."""
+        try:
+            return self.repo.head.commit
+        except ValueError as exc:
+            raise CannotRun("仓库还没有任何提交（HEAD 不存在）：无法与基准修订比较。") from exc
+
     def merge_base(self, a: git.Commit, b: git.Commit) -> git.Commit:
         bases = self.repo.merge_base(a, b)
         if not bases:
@@ -92,6 +99,13 @@ class GitRecords:
     def read(self, sha: str) -> bytes:
         return bytes(self.repo.odb.stream(bytes.fromhex(sha)).read())
 
+    def read_if_present(self, sha: str) -> bytes | None:
+        """A blob's bytes, or None when the object database does not have it."""
+        try:
+            return self.read(sha)
+        except (ValueError, git.exc.ODBError):
+            return None
+
     def check_blobs(self, blobs: list[Blob], cache: FileCache | None = None) -> Iterator[FileResult]:
         for blob in blobs:
             key = (blob.path, blob.sha)
@@ -107,3 +121,28 @@ class GitRecords:
         """The record set exactly as it stood at ``rev`` (a revision, date or commit)."""
         commit = rev if isinstance(rev, git.Commit) else self.resolve(rev)
         return load_results(self.check_blobs(self.blobs(commit), cache))
+
+    def trailers(self, rev: str | git.Commit) -> list[tuple[str, str]]:
+        """The trailers (``Key: value`` lines at the end of the message) of one commit, in order."""
+        sha = rev.hexsha if isinstance(rev, git.Commit) else rev
+        return self.log_trailers(["-1", sha])[0][1]
+
+    def log_trailers(self, revs: list[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(commit sha, trailers) for every commit ``git log REVS`` lists, newest first: one pass.
+
+        Git parses the trailers itself (``%(trailers)``, as ``git interpret-trailers --parse``
+        does), so folded lines and the trailer block's rules are git's, not ours.
+        """
+        out = self.repo.git.log("-z", "--format=%H%x1f%(trailers:only,unfold)", *revs, "--")
+        found = []
+        for entry in out.split("\0"):
+            if not entry.strip():
+                continue
+            sha, _, block = entry.strip("\n").partition("\x1f")
+            pairs = []
+            for line in block.splitlines():
+                key, sep, value = line.partition(":")
+                if sep and key.strip():
+                    pairs.append((key.strip(), value.strip()))
+            found.append((sha, pairs))
+        return found

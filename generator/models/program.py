@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from generator.models.common import ID_PATTERNS, F, Money, Record, Strict, Text
 
+RuleId = Annotated[str, Field(pattern=r"^[SRFTEBLPC]\d{3}$")]
 Scope = Literal["district", "municipal", "national", "global"]
 SCOPE_ORDER: dict[str, int] = {"district": 0, "municipal": 1, "national": 2, "global": 3}
 
@@ -32,6 +33,9 @@ class Policy(Strict, title="政策参数"):
     publicity_working_days: int = F("公示期（工作日）", "按中国法定工作日计算，含调休（第八条（七））", ge=1)
     min_release_scope: Scope = F("最小发布范围", "district | municipal | national | global；方案要求面向全国张榜")
     require_approvers: bool = F("须有审批人", "true：合并提交须带 Approved-by/Reviewed-by 尾注", default=False)
+    citations: dict[RuleId, Text] = F(
+        "条款对照", "规则编号 → 本方案的条款，如 F001: 第九条；未列出的规则引用沙坪坝方案的条款", default_factory=dict
+    )
 
 
 class Program(Record):

@@ -3,12 +3,15 @@
 A rule is a small function ``check(corpus, policy) -> Iterator[Finding]``; it never
 computes positions (``record.finding(path, message)`` carries a field path, turned
 into ``file:line:column`` here) and never prints. Rules whose findings come from a
-stage rather than a function (S001–S003, S005 from loading; C-rules from the change
-policy) are declared with ``check=None`` so the catalogue still documents them.
+stage rather than a function (S001–S003, S005 from loading) are declared with
+``check=None`` so the catalogue still documents them. Change rules (C001–C004) compare
+the record set at a base revision with the head: ``@change_rule`` registers
+``check(base, head, today)``, which ``run_change_rules`` runs and ``run_rules`` never does.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +23,7 @@ from generator.models.corpus import Corpus
 from generator.records.locate import dotted, locate
 
 Check = Callable[[Corpus, Policy], Iterable[Finding]]
+ChangeCheck = Callable[[Corpus, Corpus, dt.date], Iterable[Finding]]  # (base, head, today)
 RULE_ID = re.compile(r"^[SRFTEBLPC]\d{3}$")
 UNCITED = "—"  # shown in the catalogue, not appended to messages
 
@@ -34,6 +38,7 @@ class Rule:
     stage: str  # parse | schema | record | corpus | change
     check: Check | None = None
     needs_policy: bool = True
+    change_check: ChangeCheck | None = None  # stage "change": compares the base with the head
 
 
 REGISTRY: dict[str, Rule] = {}
@@ -72,6 +77,17 @@ def rule(rule_id: str, *, level: Level, cites: str, stage: str = "corpus", needs
     return wrap
 
 
+def change_rule(rule_id: str, *, level: Level, cites: str) -> Callable[[ChangeCheck], ChangeCheck]:
+    """Register a change rule: ``check(base, head, today)`` compares two record sets."""
+
+    def wrap(fn: ChangeCheck) -> ChangeCheck:
+        title, doc = _split_doc(fn)
+        _register(Rule(rule_id, level, cites, title, doc, "change", None, False, fn))
+        return fn
+
+    return wrap
+
+
 def declare(rule_id: str, *, level: Level, cites: str, stage: str, doc: str) -> Rule:
     """Document a rule whose findings a stage (not a function) produces."""
     title, _, rest = inspect.cleandoc(doc).partition("\n")
@@ -84,11 +100,17 @@ def _split_doc(fn: Callable[..., object]) -> tuple[str, str]:
     return title.strip(), rest.strip()
 
 
-def to_diagnostic(rule_: Rule, finding: Finding) -> Diagnostic:
+def cites_for(rule_: Rule, policy: Policy | None) -> str:
+    """The article a rule cites: the programme's own (``policy.citations``) or the default."""
+    return policy.citations.get(rule_.id, rule_.cites) if policy is not None else rule_.cites
+
+
+def to_diagnostic(rule_: Rule, finding: Finding, cites: str | None = None) -> Diagnostic:
     """A rule's finding at the file, line and column of its field."""
     source = finding.record.source
     line, column = locate(source.node if source else None, finding.path)
-    suffix = "" if rule_.cites == UNCITED else f"（{rule_.cites}）"
+    cites = cites or rule_.cites
+    suffix = "" if cites == UNCITED else f"（{cites}）"
     message = finding.message
     if suffix and message.endswith("。"):
         message = message[:-1]
@@ -101,7 +123,7 @@ def to_diagnostic(rule_: Rule, finding: Finding) -> Diagnostic:
         message=message + suffix,
         record=finding.record.id,
         field=dotted(finding.path) or None,
-        cites=rule_.cites,
+        cites=cites,
     )
 
 
@@ -114,7 +136,18 @@ def run_rules(corpus: Corpus, select: Iterable[str] | None = None) -> list[Diagn
             continue
         if rule_.needs_policy and corpus.policy is None:
             continue  # no valid program.yaml: that is reported once, by S003/S004
-        out.extend(to_diagnostic(rule_, f) for f in rule_.check(corpus, corpus.policy))  # type: ignore[arg-type]
+        cites = cites_for(rule_, corpus.policy)
+        out.extend(to_diagnostic(rule_, f, cites) for f in rule_.check(corpus, corpus.policy))  # type: ignore[arg-type]
+    return out
+
+
+def run_change_rules(base: Corpus, head: Corpus, today: dt.date) -> list[Diagnostic]:
+    """Run every change rule: what the head may not do to the base (C001–C004)."""
+    out: list[Diagnostic] = []
+    for rule_ in catalogue():
+        if rule_.change_check is not None:
+            cites = cites_for(rule_, head.policy)
+            out.extend(to_diagnostic(rule_, f, cites) for f in rule_.change_check(base, head, today))
     return out
 
 

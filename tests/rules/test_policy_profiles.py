@@ -9,7 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from generator.cli import main
 from generator.validate import validate
 from tests.conftest import BASE, make_records
 
@@ -73,3 +75,23 @@ def test_enterprise_cap(tmp_path: Path, amount: int, expected: list[str]) -> Non
         write={"records/program.yaml": ENTERPRISE},
     )
     assert [f"{d.rule} {d.message}" for d in validate(root).sorted() if d.rule == "F001"] == expected
+
+
+def test_programme_cites_its_own_articles(tmp_path: Path) -> None:
+    """Another programme's regulation numbers its articles differently: program.yaml says which."""
+    program = ENTERPRISE + "  citations: {F001: 《试点办法》第九条, E001: 《试点办法》第十二条}\n"
+    root = make_records(
+        tmp_path / "repo",
+        edit={"records/lists/L-2024-001.yaml": [["subsidy_cny: 100000", "subsidy_cny: 600000"]]},
+        write={"records/program.yaml": program},
+    )
+    messages = {d.rule: d.message for d in validate(root).sorted() if d.rule in ("F001", "E001")}
+    assert messages["F001"] == "资助强度 600000 元超过企业重点项目上限 500000 元（《试点办法》第九条）"
+    assert messages["E001"].endswith("（《试点办法》第十二条）")
+    out = CliRunner().invoke(main, ["rules", "--root", str(root)]).output
+    assert "F001  错误  榜单资助强度不得超过其项目等级的上限。  〔《试点办法》第九条〕" in out.splitlines()
+
+
+def test_citation_keys_must_be_rule_ids(tmp_path: Path) -> None:
+    root = make_records(tmp_path / "repo", write={"records/program.yaml": SHAPINGBA + "  citations: {第七条: F001}\n"})
+    assert [(d.rule, d.path, d.line) for d in validate(root).sorted()] == [("S003", "records/program.yaml", 18)]

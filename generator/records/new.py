@@ -1,0 +1,220 @@
+"""``jiebang new KIND [--from ID]``: a new record file with the next free id.
+
+The template is generated from the kind's model, so it never drifts from the schema:
+every required field appears with a placeholder (``待填写``, 0, today's date, the first
+allowed value, the initial status) and a comment with the field's Chinese title and
+help. With ``--from`` the source file is copied and only its id (and the schema
+modeline, if the depth differs) is replaced. The file parses; its placeholders fail
+the schema and the rules until an official fills them in, which is the point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import types
+import typing
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from generator import dates
+from generator.models import KINDS
+from generator.records.files import RECORDS, SUFFIXES
+from generator.records.load import parse
+from generator.validate import CannotRun
+
+PLACEHOLDER = "待填写"
+INITIAL_STATUS = {"need": "submitted", "list": "draft", "bid": "submitted", "project": "in-progress"}
+PREFIX = {"need": "N", "list": "L", "bid": "B", "review": "R", "project": "P", "call": "C", "milestone": "M", "award": "A"}
+MODELINE = "# yaml-language-server: $schema="
+_PROJECT = re.compile(r"^P-(\d{4})-(\d{3})$")
+_SEQ = re.compile(r"^[A-Z]-(\d{4})-(\d{2,3})(?:-(\d{1,2}))?$")
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    path: str  # repo-relative, posix
+    text: str
+
+
+def create(root: Path, kind: str, source: str | None = None, project: str | None = None, year: int | None = None) -> Path:
+    """Write the new record under ``root`` and return its path; never overwrites a file."""
+    new = new_record(root, kind, source, project, year)
+    path = root / new.path
+    if path.exists():
+        raise CannotRun(f"{new.path} 已存在，不会覆盖。")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(new.text, encoding="utf-8")
+    return path
+
+
+def new_record(
+    root: Path, kind: str, source: str | None = None, project: str | None = None, year: int | None = None, today: dt.date | None = None
+) -> NewRecord:
+    """The path and text of a new ``kind`` record: from the model's template, or copied from ``source``."""
+    if kind not in KINDS:
+        raise CannotRun(f"未知的记录类型“{kind}”，应为 {' | '.join(KINDS)}。")
+    if not (root / RECORDS).is_dir():
+        raise CannotRun(f"找不到 {root / RECORDS}：请在记录仓库的根目录运行，或用 --root 指定。")
+    today = today or dates.today()
+    files = {p.stem: p for p in (root / RECORDS).rglob("*") if p.suffix in SUFFIXES and p.is_file()}
+    if kind == "program":
+        if (root / RECORDS / "program.yaml").exists() or source:
+            raise CannotRun("records/program.yaml 已存在：每个记录仓库只有一个方案文件。")
+        return NewRecord(f"{RECORDS}/program.yaml", _template("program", "待填写", today, 1))
+    copied = _source_text(files, kind, source) if source else None
+    if kind in ("milestone", "award"):
+        project = project or (_project_of(source) if source else None)
+        if not project or not _PROJECT.match(project):
+            raise CannotRun(
+                f"新建{KINDS[kind].label}须用 --project 指明所属项目（如 --project P-2024-003），或用 --from 复制同一项目的记录。"
+            )
+    new_id = next_id(kind, set(files), year or today.year, project)
+    rel = _place(root, kind, new_id, year or today.year)
+    depth = len(PurePosixPath(rel).parts) - 1
+    if copied is None:
+        return NewRecord(rel, _template(kind, new_id, today, depth, project))
+    return NewRecord(rel, _copy(copied, new_id, kind, depth))
+
+
+def next_id(kind: str, taken: set[str], year: int, project: str | None = None) -> str:
+    """The next id after the highest one of this kind and year (or project): ids are never reused."""
+    if kind in ("milestone", "award"):
+        assert project is not None
+        stem = f"{PREFIX[kind]}-{project[2:]}-"
+        width, limit = 0, 99
+    else:
+        stem = f"{PREFIX[kind]}-{year}-"
+        width, limit = (2, 99) if kind == "call" else (3, 999)
+    used = [int(t[len(stem) :]) for t in taken if t.startswith(stem) and t[len(stem) :].isdigit()]
+    number = max(used, default=0) + 1
+    if number > limit:
+        raise CannotRun(f"{stem}* 的编号已用完（最大 {limit}）。")
+    return f"{stem}{number:0{width}d}"
+
+
+def modeline(kind: str, depth: int) -> str:
+    """The schema modeline of a record ``depth`` folders below the repository root."""
+    return f"{MODELINE}{'../' * depth}schemas/{kind}.schema.json"
+
+
+def _place(root: Path, kind: str, new_id: str, year: int) -> str:
+    folder = f"{RECORDS}/{KINDS[kind].folder}"
+    match = _SEQ.match(new_id)
+    by_year = match and (root / folder / match[1]).is_dir()  # the folder is split by year
+    return f"{folder}/{match[1]}/{new_id}.yaml" if by_year and match else f"{folder}/{new_id}.yaml"
+
+
+def _source_text(files: dict[str, Path], kind: str, source: str) -> str:
+    path = files.get(source)
+    if path is None:
+        raise CannotRun(f"找不到记录“{source}”。")
+    text = path.read_text(encoding="utf-8")
+    doc, problems = parse(path.name, text.encode("utf-8"))
+    if doc is None or not isinstance(doc.data, dict):
+        raise CannotRun(f"{path.name} 无法解析，不能作为模板：{problems[0].message if problems else '内容不是一条记录'}")
+    if doc.data.get("kind") != kind:
+        raise CannotRun(f"“{source}”是 {doc.data.get('kind')} 记录，不是 {kind}。")
+    return text
+
+
+def _project_of(record_id: str) -> str | None:
+    match = _SEQ.match(record_id)
+    return f"P-{match[1]}-{match[2]}" if match and match[3] else None
+
+
+def _copy(text: str, new_id: str, kind: str, depth: int) -> str:
+    """The source text with its top-level id replaced and the modeline fitted to the new depth."""
+    doc, _ = parse("source.yaml", text.encode("utf-8"))
+    assert doc is not None and doc.node is not None
+    value = next(v for k, v in doc.node.value if k.value == "id")
+    lines = text.splitlines(keepends=True)
+    line = value.start_mark.line
+    lines[line] = lines[line][: value.start_mark.column] + new_id + lines[line][value.end_mark.column :]
+    if lines and lines[0].startswith(MODELINE):
+        lines[0] = modeline(kind, depth) + "\n"
+    else:
+        lines.insert(0, modeline(kind, depth) + "\n")
+    return "".join(lines)
+
+
+def _template(kind: str, new_id: str, today: dt.date, depth: int, project: str | None = None) -> str:
+    preset: dict[str, str] = {"kind": kind, "id": new_id, "restricted": "false"}
+    if kind in INITIAL_STATUS:
+        preset["status"] = INITIAL_STATUS[kind]
+    if project:
+        preset["project"] = project
+    lines = [modeline(kind, depth)]
+    for name, info in KINDS[kind].model.model_fields.items():
+        if name in preset:
+            lines.append(f"{name}: {preset[name]}{_comment(info)}")
+        elif info.is_required():
+            lines.extend(_field(name, info.annotation, info, 0, today))
+    return "\n".join(lines) + "\n"
+
+
+def _field(name: str, annotation: Any, info: FieldInfo | None, indent: int, today: dt.date) -> list[str]:
+    pad = " " * indent
+    annotation = _unwrap(annotation)
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    comment = _comment(info)
+    if _is_model(annotation):
+        return [f"{pad}{name}:{comment}", *_model(annotation, indent + 2, today)]
+    if origin is list and args and _is_model(_unwrap(args[0])):
+        body = _model(_unwrap(args[0]), indent + 4, today)
+        body[0] = f"{pad}  - {body[0].lstrip()}"
+        return [f"{pad}{name}:{comment}", *body]
+    if origin is dict and args and _is_model(_unwrap(args[1])):
+        return [f"{pad}{name}:{comment}", f"{pad}  {PLACEHOLDER}:", *_model(_unwrap(args[1]), indent + 4, today)]
+    return [f"{pad}{name}: {_scalar(annotation, today)}{comment}"]
+
+
+def _model(model: type[BaseModel], indent: int, today: dt.date) -> list[str]:
+    lines: list[str] = []
+    for name, info in model.model_fields.items():
+        if info.is_required():
+            lines.extend(_field(name, info.annotation, info, indent, today))
+    return lines
+
+
+def _scalar(annotation: Any, today: dt.date) -> str:
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is Literal:
+        return str(args[0])
+    if origin in (list, tuple):
+        items = [a for a in args if a is not Ellipsis] or [str]
+        return "[" + ", ".join(_scalar(_unwrap(a), today) for a in items) + "]"
+    if annotation is bool:
+        return "false"
+    if annotation is int:
+        return "0"
+    if annotation is dt.date:
+        return today.isoformat()
+    return PLACEHOLDER
+
+
+def _comment(info: FieldInfo | None) -> str:
+    if info is None or not info.title:
+        return ""
+    extra = f"：{info.description}" if info.description and info.description != info.title else ""
+    return f"  # {info.title}{extra}"
+
+
+def _unwrap(annotation: Any) -> Any:
+    """``Annotated[int, …]`` → int; ``X | None`` → X."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        else:
+            return annotation
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)

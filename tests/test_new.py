@@ -1,0 +1,82 @@
+"""``jiebang new``: next free id, schema modeline, placeholders that parse, copies."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.models import KINDS
+from generator.records.files import check_file
+from generator.records.new import new_record
+
+TODAY = dt.date(2024, 9, 2)
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k != "program"])
+def test_template_parses_with_every_required_field(kind: str, records) -> None:  # type: ignore[no-untyped-def]
+    root = records()
+    new = new_record(root, kind, project="P-2024-001", today=TODAY)
+    lines = new.text.splitlines()
+    assert lines[0] == f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json"
+    assert lines[1].startswith(f"kind: {kind}") and lines[3].startswith("restricted: false")
+    result = check_file(new.path, new.text.encode("utf-8"))
+    assert {d.rule for d in result.diagnostics} <= {"S003"}  # placeholders fail the schema, never the parser
+    assert not [d.message for d in result.diagnostics if "缺少必填字段" in d.message]
+
+
+def test_next_free_ids(records) -> None:  # type: ignore[no-untyped-def]
+    root = records(write={"records/lists/L-2024-005.yaml": "kind: list\n"})
+    assert new_record(root, "list", today=TODAY).path == "records/lists/L-2024-006.yaml"  # after the highest: never reused
+    assert new_record(root, "list", year=2025, today=TODAY).path == "records/lists/L-2025-001.yaml"
+    assert new_record(root, "call", today=TODAY).path == "records/calls/C-2024-02.yaml"
+    assert new_record(root, "review", today=TODAY).path == "records/reviews/R-2024-003.yaml"
+    milestone = new_record(root, "milestone", project="P-2024-001", today=TODAY)
+    assert milestone.path == "records/milestones/M-2024-001-2.yaml"
+    assert "\nproject: P-2024-001  # 项目\n" in milestone.text
+    assert new_record(root, "award", source="A-2024-001-3", today=TODAY).path == "records/awards/A-2024-001-4.yaml"
+
+
+def test_new_list_from_the_command_line(records) -> None:  # type: ignore[no-untyped-def]
+    root = records()
+    code, out = run("new", "list", "--year", "2024", "--root", str(root))
+    assert (code, out.strip()) == (0, "已创建 records/lists/L-2024-002.yaml：请填写所有“待填写”的字段，然后运行 jiebang validate。")
+    text = (root / "records/lists/L-2024-002.yaml").read_text(encoding="utf-8")
+    assert "\nid: L-2024-002  # 榜单编号" in text and "\nstatus: draft  # 状态" in text
+    code, out = run("validate", "--root", str(root), str(root / "records/lists/L-2024-002.yaml"))
+    assert code == 1 and "records/lists/L-2024-002.yaml:11:3: error S003 取值“待填写”格式不符" in out  # end_user.credit_code
+
+
+def test_copy_replaces_only_the_id_and_fits_the_modeline(records) -> None:  # type: ignore[no-untyped-def]
+    root = records()
+    (root / "records/bids/2024").mkdir()
+    code, _ = run("new", "bid", "--from", "B-2024-001", "--year", "2024", "--root", str(root))
+    assert code == 0
+    source = (root / "records/bids/B-2024-001.yaml").read_text(encoding="utf-8")
+    copy = (root / "records/bids/2024/B-2024-003.yaml").read_text(encoding="utf-8")
+    assert copy == "# yaml-language-server: $schema=../../../schemas/bid.schema.json\n" + source.replace("id: B-2024-001", "id: B-2024-003")
+    result = check_file("records/bids/2024/B-2024-003.yaml", copy.encode("utf-8"))
+    assert result.diagnostics == () and result.record is not None and result.record.id == "B-2024-003"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["milestone"], "须用 --project 指明所属项目"),
+        (["bid", "--from", "L-2024-001"], "“L-2024-001”是 list 记录，不是 bid"),
+        (["bid", "--from", "B-2024-099"], "找不到记录“B-2024-099”"),
+        (["program"], "records/program.yaml 已存在"),
+        (["proposal"], "未知的记录类型“proposal”"),
+    ],
+)
+def test_refusals_exit_two(args: list[str], message: str, records) -> None:  # type: ignore[no-untyped-def]
+    root = records()
+    code, out = run("new", *args, "--root", str(root))
+    assert code == 2 and message in out
