@@ -16,8 +16,10 @@ Enable it in ``mkdocs.yml`` (``plugins: [search, jiebang]``) and ``mkdocs build`
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -60,11 +62,14 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
             raise PluginError(str(exc)) from exc
         program = self.view.program
         assert program is not None  # public_view refuses a record set without one
-        config.site_name = program.portal.title
-        config.site_url = config.site_url or program.portal.base_url
-        config.repo_url = config.repo_url or program.portal.repo_url
+        # The theme prints these unescaped in places: they come from a record, so escape them here.
+        config.site_name = html.escape(program.portal.title)
+        config.site_url = config.site_url or _web_url(program.portal.base_url)
+        config.repo_url = config.repo_url or _web_url(program.portal.repo_url)
         config.repo_name = config.repo_name or "记录仓库"
-        config.site_description = config.site_description or f"{program.issuer}科技攻关“揭榜挂帅”榜单、申报指南、公示与项目信息"
+        config.site_description = config.site_description or html.escape(
+            f"{program.issuer}科技攻关“揭榜挂帅”榜单、申报指南、公示与项目信息"
+        )
         self._theme(config)
         self._markdown(config)
         logging.getLogger("jieba").setLevel(logging.WARNING)  # the search index segments Chinese with jieba
@@ -98,6 +103,7 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
         toc = config.mdx_configs.setdefault("toc", {})
         toc.setdefault("slugify", slugify(case="lower"))  # keep Chinese headings readable in anchors
         toc.setdefault("permalink", True)
+        toc.setdefault("permalink_title", "本节链接")
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         local = sorted(f.src_uri for f in files.documentation_pages())
@@ -153,3 +159,8 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
         if getattr(self, "_epoch_before", "") is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
             self._epoch_before = ""
+
+
+def _web_url(url: str) -> str | None:
+    """An http(s) address from program.yaml, or None (then MkDocs leaves the setting out)."""
+    return url if re.fullmatch(r"https?://[^\s\"'<>`]+", url) else None

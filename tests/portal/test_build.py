@@ -238,3 +238,18 @@ def test_serve_watches_the_records_and_local_templates(tmp_path: Path) -> None:
     plugin.inputs = Inputs(root)
     plugin.on_serve(Server(), config=None, builder=None)  # type: ignore[arg-type]
     assert watched == [str(root / "records"), str(root / "site/templates")]
+
+
+def test_programme_settings_are_escaped_where_the_theme_prints_them(tmp_path: Path) -> None:
+    root = portal_records(
+        tmp_path / "repo",
+        edit={
+            "records/program.yaml": [
+                ["title: 沙坪坝区科技攻关“揭榜挂帅”", 'title: "揭榜<script>window.__xss=9</script>"'],
+                ['base_url: "https://example.org/jiebang/"', 'base_url: "javascript:alert(1)"'],
+            ]
+        },
+    )
+    home = page(build(root), "")
+    assert "<script>window.__xss=9" not in home and "&lt;script&gt;window.__xss=9" in home
+    assert "javascript:alert" not in home
