@@ -13,7 +13,7 @@ import pytest
 
 from generator.portal.build import build_portal
 from generator.validate import load_tree
-from tests.conftest import FIXTURES, make_records
+from tests.conftest import FIXTURES, apply_edits, make_records
 
 PORTAL = FIXTURES / "portal"
 AS_OF = dt.date(2024, 7, 10)  # the base notice R-2024-002 is in its 公示 window; call C-2024-02 is open
@@ -29,14 +29,7 @@ def portal_records(
     list; then ``edit`` (on any of those files), ``write`` and ``delete`` as in ``make_records``."""
     extra = {p.relative_to(PORTAL).as_posix(): p.read_text(encoding="utf-8") for p in sorted(PORTAL.rglob("*.yaml"))}
     make_records(root, edit={"records/calls/C-2024-01.yaml": [["lists: [L-2024-001]", "lists: [L-2024-001, L-2024-002]"]]}, write=extra)
-    for rel, pairs in (edit or {}).items():
-        path = root / rel
-        text = path.read_text(encoding="utf-8")
-        for old, new in pairs:
-            assert text.count(old) == 1, f"{rel}: {old!r} occurs {text.count(old)} times"
-            text = text.replace(old, new)
-        path.write_text(text, encoding="utf-8")
-    return make_records(root, write=write, delete=delete) if write or delete else root
+    return apply_edits(root, edit, write, delete)
 
 
 def build(root: Path, out: Path | None = None, **kw: object) -> Path:

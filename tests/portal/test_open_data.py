@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from generator import export
 from generator.cli import main
 from generator.portal import feeds
-from generator.portal.public import PublicView, Target
+from generator.portal.public import PublicView
 from generator.validate import load_tree
 from tests.conftest import make_records
 from tests.portal.conftest import AS_OF, portal_records
@@ -125,4 +125,3 @@ def test_portal_links_to_the_downloads(site: Path) -> None:
     data_page = (site / "data" / "index.html").read_text(encoding="utf-8")
     for href in ("records.json", "records.schema.json", "lists.csv", "../feed.xml", "../calendar.ics"):
         assert f'href="{href}"' in data_page
-    assert Target("data.md") is not None
