@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import click
 
 from generator import __version__
 from generator.reporters import REPORTERS
-from generator.validate import CannotRun
+from generator.validate import CannotRun, Loaded
 
 FORMATS = click.Choice(sorted(REPORTERS))
 root_option = click.option(
@@ -80,6 +81,99 @@ def schemas(check: bool, out: Path) -> None:
         click.echo(f"{out}/ 中的 JSON Schema 与模型一致。")
         return
     for path in write_schemas(out):
+        click.echo(f"已写入 {path}")
+
+
+class _EchoHandler(logging.Handler):
+    """MkDocs reports through logging; show its messages on stderr as click prints them."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
+def _mkdocs_logging(verbose: bool) -> None:
+    handler = _EchoHandler(logging.INFO if verbose else logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers = [h for h in logger.handlers if not isinstance(h, _EchoHandler)] + [handler]
+    logger.setLevel(handler.level)
+    logger.propagate = False
+
+
+def _checked_records(root: Path) -> Loaded:
+    """The records, validated: on errors print them and exit 1 (nothing is published)."""
+    from generator.validate import load_tree, report_for
+
+    try:
+        loaded = load_tree(root)
+    except CannotRun as exc:
+        _fail(str(exc))
+    report = report_for(loaded, (), root)
+    if report.exit_code:
+        click.echo(REPORTERS["text"](report))
+        click.echo("记录有错误，未生成任何公开内容：请先修正（jiebang validate）。", err=True)
+        sys.exit(1)
+    return loaded
+
+
+@main.command()
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="输出目录，默认 public/（或 mkdocs.yml 的 site_dir）。"
+)
+@click.option("--strict", is_flag=True, help="有任何警告（如站内链接或锚点失效）即失败。")
+@click.option("-v", "--verbose", is_flag=True, help="显示 MkDocs 的构建过程。")
+@root_option
+def build(out: Path | None, strict: bool, verbose: bool, root: Path) -> None:
+    """由 records/ 生成公开门户（mkdocs-material）：记录有错误时不生成。"""
+    from mkdocs.exceptions import MkDocsException
+
+    from generator.portal.build import PortalError, build_portal
+
+    loaded = _checked_records(root)
+    _mkdocs_logging(verbose)
+    try:
+        site = build_portal(root, out, loaded=loaded, strict=strict, check=False)
+    except PortalError as exc:
+        _fail(str(exc))
+    except MkDocsException as exc:  # MkDocs has logged the cause
+        click.echo(f"jiebang: 门户未生成：{exc}", err=True)
+        sys.exit(1)
+    click.echo(f"门户已生成：{site}")
+
+
+@main.command()
+@click.option("-a", "--dev-addr", metavar="IP:PORT", default=None, help="预览地址，默认 127.0.0.1:8000。")
+@root_option
+def serve(dev_addr: str | None, root: Path) -> None:
+    """本地预览门户；记录、页面或模板变更时自动重新生成。"""
+    from mkdocs.exceptions import MkDocsException
+
+    from generator.portal.build import PortalError, serve_portal
+
+    _mkdocs_logging(True)
+    try:
+        serve_portal(root, dev_addr)
+    except PortalError as exc:
+        _fail(str(exc))
+    except MkDocsException as exc:
+        click.echo(f"jiebang: {exc}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), multiple=True, help="json、csv，可重复；默认两者都写。")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public/data"), show_default=True)
+@root_option
+def export(fmt: tuple[str, ...], out: Path, root: Path) -> None:
+    """导出开放数据：只含公开记录（与门户的 data/ 相同）；记录有错误时不导出。"""
+    from generator.portal.build import PortalError, open_data
+
+    loaded = _checked_records(root)
+    try:
+        written = open_data(root, out, fmt or ("json", "csv"), loaded=loaded, check=False)
+    except PortalError as exc:
+        _fail(str(exc))
+    for path in written:
         click.echo(f"已写入 {path}")
 
 
