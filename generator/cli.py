@@ -120,25 +120,41 @@ def _checked_records(root: Path) -> Loaded:
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="输出目录，默认 public/（或 mkdocs.yml 的 site_dir）。"
 )
+@click.option(
+    "--as-of", "as_of", metavar="DATE|REV", help="按当时的记录生成门户：日期（如 2024-06-01）或修订；记录从 git 对象读取，不改动工作区。"
+)
 @click.option("--strict", is_flag=True, help="有任何警告（如站内链接或锚点失效）即失败。")
 @click.option("-v", "--verbose", is_flag=True, help="显示 MkDocs 的构建过程。")
 @root_option
-def build(out: Path | None, strict: bool, verbose: bool, root: Path) -> None:
+def build(out: Path | None, as_of: str | None, strict: bool, verbose: bool, root: Path) -> None:
     """由 records/ 生成公开门户（mkdocs-material）：记录有错误时不生成。"""
     from mkdocs.exceptions import MkDocsException
 
-    from generator.portal.build import PortalError, build_portal
+    from generator.history.provider import history_providers, records_as_of
+    from generator.history.repo import GitRecords
+    from generator.portal.build import PortalError, as_of_date, build_portal, source_epoch
+    from generator.portal.pages import Providers
 
-    loaded = _checked_records(root)
+    day, rev = None, "HEAD"
+    if as_of:
+        try:
+            loaded, day, rev = records_as_of(GitRecords(root), as_of)
+        except CannotRun as exc:
+            _fail(str(exc))
+    else:
+        loaded = _checked_records(root)
+    found = history_providers(root, loaded.corpus, day or as_of_date(source_epoch(root)), rev)
     _mkdocs_logging(verbose)
     try:
-        site = build_portal(root, out, loaded=loaded, strict=strict, check=False)
+        site = build_portal(
+            root, out, loaded=loaded, as_of=day, providers=Providers(found.history, found.decisions), strict=strict, check=False
+        )
     except PortalError as exc:
         _fail(str(exc))
     except MkDocsException as exc:  # MkDocs has logged the cause
         click.echo(f"jiebang: 门户未生成：{exc}", err=True)
         sys.exit(1)
-    click.echo(f"门户已生成：{site}")
+    click.echo(f"门户已生成：{site}" + (f"（按 {rev[:10]} 时的记录，截至 {day}）" if day else ""))
 
 
 @main.command()
