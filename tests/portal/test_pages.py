@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from pathlib import Path
 
 import markdown
 
+from generator.history.provider import Change, Decision, DecisionLogView, LogEntryView, LogRecordView, RecordHistoryView, VersionView
 from generator.portal.pages import Page, Providers, environment, nav, render_pages
 from generator.portal.public import PublicView
 from generator.validate import load_tree
@@ -88,29 +90,25 @@ def test_history_and_decisions_appear_only_with_a_provider(corpus) -> None:  # t
     plain = pages(corpus)
     assert "## 历史" not in plain["lists/L-2024-001.md"].markdown and "decisions.md" not in plain
 
-    def history(record_id: str) -> list[dict[str, object]] | None:
+    decision = Decision(dt.date(2024, 5, 20), "0123456789", None, 12, "https://example.org/pr/12", ("张科长",), (), ())
+    change = Change("status", "状态", "changed", "approved", "published")
+
+    def history(record_id: str) -> RecordHistoryView | None:
         if record_id != "L-2024-001":
             return None
-        return [{"date": "2024-05-20", "title": "发布榜单 (#12)", "url": "https://example.org/pr/12",
-                 "changes": [{"field": "status", "before": "approved", "after": "published"}]}]  # fmt: skip
+        return RecordHistoryView((VersionView(decision, "修改", (change,)),), ((dt.date(2024, 5, 20), "published", decision),))
 
-    def decisions(public: frozenset[str]) -> list[dict[str, object]]:
-        return [
-            {
-                "date": "2024-05-20",
-                "title": "发布 2024 年第一批榜单 (#12)",
-                "approvers": ["张科长"],
-                "records": sorted({"L-2024-001"} & public),
-            }
-        ]
+    def decisions(public: frozenset[str]) -> DecisionLogView:
+        records = tuple(LogRecordView(rid, "list", "修改", (change,)) for rid in sorted({"L-2024-001"} & public))
+        return DecisionLogView((LogEntryView(decision, records, 0),))
 
     found = pages(corpus, Providers(history, decisions))
     assert "## 历史" in found["lists/L-2024-001.md"].markdown
     shown = text(found["lists/L-2024-001.md"])
-    assert "发布榜单 (#12)" in shown and "status：approved → published" in shown
+    assert "2024年5月20日　修改　PR #12，批准：张科长" in shown and "状态：已确定 → 征集中" in shown
     assert "## 历史" not in found["lists/L-2024-004.md"].markdown
     log = text(found["decisions.md"])
-    assert "发布 2024 年第一批榜单 (#12)" in log and "张科长" in log
+    assert "PR #12，批准：张科长" in log and "全部变更均经合并请求批准" in log
     assert nav(found.values(), ["about.md"]) == [
         {"首页": "index.md"}, {"榜单": "lists/index.md"}, {"申报指南": "calls/index.md"}, {"公示": "notices/index.md"},
         {"项目": "projects/index.md"}, {"决策记录": "decisions.md"}, {"开放数据": "data.md"}, {"规则说明": "rules.md"}, "about.md",
