@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 from pathlib import Path
@@ -132,23 +133,23 @@ def build(out: Path | None, as_of: str | None, strict: bool, verbose: bool, root
 
     from generator.history.provider import history_providers, records_as_of
     from generator.history.repo import GitRecords
-    from generator.portal.build import PortalError, as_of_date, build_portal, source_epoch
+    from generator.portal.build import PortalError, build_portal
     from generator.portal.pages import Providers
 
-    day, rev = None, "HEAD"
+    day: dt.date | None = None
+    providers: Providers | None = None  # none: the plugin reads the history up to HEAD
     if as_of:
         try:
-            loaded, day, rev = records_as_of(GitRecords(root), as_of)
+            loaded, when, rev = records_as_of(GitRecords(root), as_of)
         except CannotRun as exc:
             _fail(str(exc))
+        day, found = when, history_providers(root, loaded.corpus, when, rev)
+        providers = Providers(found.history, found.decisions)
     else:
         loaded = _checked_records(root)
-    found = history_providers(root, loaded.corpus, day or as_of_date(source_epoch(root)), rev)
     _mkdocs_logging(verbose)
     try:
-        site = build_portal(
-            root, out, loaded=loaded, as_of=day, providers=Providers(found.history, found.decisions), strict=strict, check=False
-        )
+        site = build_portal(root, out, loaded=loaded, as_of=day, providers=providers, strict=strict, check=False)
     except PortalError as exc:
         _fail(str(exc))
     except MkDocsException as exc:  # MkDocs has logged the cause

@@ -19,7 +19,7 @@ import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.dates import SHANGHAI, today
@@ -50,7 +50,7 @@ class Inputs:
     root: Path
     loaded: Loaded | None = None
     as_of: dt.date | None = None
-    providers: Providers = field(default_factory=Providers)
+    providers: Providers | None = None  # None: from the repository's git history
     check: bool = True
 
 
@@ -159,7 +159,7 @@ def build_portal(
     if not (root / "records").is_dir():
         raise PortalError(f"找不到 {root / 'records'}：请在记录仓库的根目录运行，或用 --root 指定。")
     config_file, overrides = config_overrides(root, out)
-    with using(Inputs(root, loaded, as_of, providers or Providers(), check)):
+    with using(Inputs(root, loaded, as_of, providers, check)):
         config = load_config(config_file=str(config_file), strict=strict, **overrides)  # type: ignore[arg-type]
         if "jiebang" not in config.plugins:
             raise PortalError(f"{config_file} 没有启用 jiebang 插件：请在 plugins 中加入 - jiebang。")
@@ -182,5 +182,5 @@ def serve_portal(root: Path, dev_addr: str | None = None, providers: Providers |
     overrides.pop("site_dir", None)  # serve builds into a temporary folder
     if dev_addr:
         overrides["dev_addr"] = dev_addr
-    with using(Inputs(root, providers=providers or Providers())):
+    with using(Inputs(root, providers=providers)):
         serve(config_file=str(config_file), **overrides)  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ import html
 import logging
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,7 +37,7 @@ from generator.dates import SHANGHAI
 from generator.portal import feeds
 from generator.portal.build import PACKAGE_DOCS, THEME, Inputs, PortalError, as_of_date, pending, public_view, source_epoch
 from generator.portal.check import check_site
-from generator.portal.pages import Page, environment, nav, render_pages
+from generator.portal.pages import Page, Providers, environment, nav, render_pages
 from generator.portal.public import Target
 from generator.portal.text import cn_date
 from generator.validate import CannotRun
@@ -62,6 +63,11 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
             raise PluginError(str(exc)) from exc
         program = self.view.program
         assert program is not None  # public_view refuses a record set without one
+        if inputs.providers is None:  # `mkdocs build`, `serve`: the same history as `jiebang build`
+            from generator.history.provider import history_providers
+
+            found = history_providers(inputs.root, self.view.corpus, as_of)
+            self.inputs = replace(inputs, providers=Providers(found.history, found.decisions))
         # The theme prints these unescaped in places: they come from a record, so escape them here.
         config.site_name = html.escape(program.portal.title)
         config.site_url = config.site_url or _web_url(program.portal.base_url)
@@ -113,7 +119,7 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
                 files.append(File(uri, str(PACKAGE_DOCS), config.site_dir, config.use_directory_urls))
         env = environment([self.inputs.root / "site" / "templates"])
         try:
-            self.pages: list[Page] = list(render_pages(self.view, env, self.inputs.providers))
+            self.pages: list[Page] = list(render_pages(self.view, env, self.inputs.providers or Providers()))
         except LookupError as exc:
             raise PluginError(f"生成页面失败：{exc}") from exc
         for page in self.pages:

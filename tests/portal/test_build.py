@@ -20,7 +20,7 @@ from generator.cli import main
 from generator.portal.build import PortalError, build_portal
 from generator.portal.check import check_site
 from generator.portal.public import PublicView
-from tests.conftest import make_records
+from tests.conftest import git, make_records
 from tests.portal.conftest import AS_OF, build, page, portal_records, site_files
 
 
@@ -154,13 +154,18 @@ def test_mkdocs_build_uses_the_plugin(tmp_path: Path) -> None:
         "site_name: 测试\ndocs_dir: site/docs\ntheme: {name: material, language: zh}\nplugins: [search, {jiebang: {check: false}}]\n",
         encoding="utf-8",
     )
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Publish the 2024 lists (#7)\n\nApproved-by: 王科长 <wang@example.org>")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1720540800"}  # 2024-07-10 in Beijing
     mkdocs = Path(os.sys.executable).parent / "mkdocs"  # type: ignore[attr-defined]
     done = subprocess.run(
         [str(mkdocs), "build", "-q", "-d", str(tmp_path / "out")], cwd=root, env=env, capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert "高精度伺服电机绝对值编码器研制" in (tmp_path / "out" / "lists" / "L-2024-001" / "index.html").read_text(encoding="utf-8")
+    list_page = (tmp_path / "out" / "lists" / "L-2024-001" / "index.html").read_text(encoding="utf-8")
+    assert "高精度伺服电机绝对值编码器研制" in list_page
+    assert "PR #7" in list_page and "王科长" in list_page  # the same history as `jiebang build`
     (root / "mkdocs.yml").write_text("site_name: 测试\ndocs_dir: site/docs\ntheme: {name: material}\n", encoding="utf-8")
     with pytest.raises(PortalError, match="没有启用 jiebang 插件"):
         build_portal(root, tmp_path / "out2", check=False)
