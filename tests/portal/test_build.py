@@ -171,18 +171,13 @@ def test_mkdocs_build_uses_the_plugin(tmp_path: Path) -> None:
         build_portal(root, tmp_path / "out2", check=False)
 
 
-def git(root: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": "2024-07-10T09:00:00+08:00", "GIT_COMMITTER_DATE": "2024-07-10T09:00:00+08:00"}
-    env |= {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
-    subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True)
-
-
 def test_two_builds_of_one_commit_are_identical_and_dated_by_the_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     root = portal_records(tmp_path / "repo")
-    git(root, "init", "-q")
-    git(root, "add", "records")
-    git(root, "commit", "-q", "-m", "records")
+    day = "2024-07-10T09:00:00+08:00"
+    git(root, "init", "-q", date=day)
+    git(root, "add", "records", date=day)
+    git(root, "commit", "-q", "-m", "records", date=day)
     first = build_portal(root, tmp_path / "a", check=False)
     second = build_portal(root, tmp_path / "b", check=False)
     a, b = dict(site_files(first)), dict(site_files(second))
