@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import sys
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import click
 
 from generator import __version__
 from generator.reporters import REPORTERS
-from generator.validate import CannotRun
+from generator.validate import CannotRun, Loaded
 
 FORMATS = click.Choice(sorted(REPORTERS))
 root_option = click.option(
@@ -83,6 +85,115 @@ def schemas(check: bool, out: Path) -> None:
         click.echo(f"已写入 {path}")
 
 
+class _EchoHandler(logging.Handler):
+    """MkDocs reports through logging; show its messages on stderr as click prints them."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
+def _mkdocs_logging(verbose: bool) -> None:
+    handler = _EchoHandler(logging.INFO if verbose else logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers = [h for h in logger.handlers if not isinstance(h, _EchoHandler)] + [handler]
+    logger.setLevel(handler.level)
+    logger.propagate = False
+
+
+def _checked_records(root: Path) -> Loaded:
+    """The records, validated: on errors print them and exit 1 (nothing is published)."""
+    from generator.validate import load_tree, report_for
+
+    try:
+        loaded = load_tree(root)
+    except CannotRun as exc:
+        _fail(str(exc))
+    report = report_for(loaded, (), root)
+    if report.exit_code:
+        click.echo(REPORTERS["text"](report))
+        click.echo("记录有错误，未生成任何公开内容：请先修正（jiebang validate）。", err=True)
+        sys.exit(1)
+    return loaded
+
+
+@main.command()
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="输出目录，默认 public/（或 mkdocs.yml 的 site_dir）。"
+)
+@click.option(
+    "--as-of", "as_of", metavar="DATE|REV", help="按当时的记录生成门户：日期（如 2024-06-01）或修订；记录从 git 对象读取，不改动工作区。"
+)
+@click.option("--strict", is_flag=True, help="有任何警告（如站内链接或锚点失效）即失败。")
+@click.option("-v", "--verbose", is_flag=True, help="显示 MkDocs 的构建过程。")
+@root_option
+def build(out: Path | None, as_of: str | None, strict: bool, verbose: bool, root: Path) -> None:
+    """由 records/ 生成公开门户（mkdocs-material）：记录有错误时不生成。"""
+    from mkdocs.exceptions import MkDocsException
+
+    from generator.history.provider import history_providers, records_as_of
+    from generator.history.repo import GitRecords
+    from generator.portal.build import PortalError, build_portal
+    from generator.portal.pages import Providers
+
+    day: dt.date | None = None
+    providers: Providers | None = None  # none: the plugin reads the history up to HEAD
+    if as_of:
+        try:
+            loaded, when, rev = records_as_of(GitRecords(root), as_of)
+        except CannotRun as exc:
+            _fail(str(exc))
+        day, found = when, history_providers(root, loaded.corpus, when, rev)
+        providers = Providers(found.history, found.decisions)
+    else:
+        loaded = _checked_records(root)
+    _mkdocs_logging(verbose)
+    try:
+        site = build_portal(root, out, loaded=loaded, as_of=day, providers=providers, strict=strict, check=False)
+    except PortalError as exc:
+        _fail(str(exc))
+    except MkDocsException as exc:  # MkDocs has logged the cause
+        click.echo(f"jiebang: 门户未生成：{exc}", err=True)
+        sys.exit(1)
+    click.echo(f"门户已生成：{site}" + (f"（按 {rev[:10]} 时的记录，截至 {day}）" if day else ""))
+
+
+@main.command()
+@click.option("-a", "--dev-addr", metavar="IP:PORT", default=None, help="预览地址，默认 127.0.0.1:8000。")
+@root_option
+def serve(dev_addr: str | None, root: Path) -> None:
+    """本地预览门户；记录、页面或模板变更时自动重新生成。"""
+    from mkdocs.exceptions import MkDocsException
+
+    from generator.portal.build import PortalError, serve_portal
+
+    _mkdocs_logging(True)
+    try:
+        serve_portal(root, dev_addr)
+    except PortalError as exc:
+        _fail(str(exc))
+    except MkDocsException as exc:
+        click.echo(f"jiebang: {exc}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), multiple=True, help="json、csv，可重复；默认两者都写。")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public/data"), show_default=True)
+@root_option
+def export(fmt: tuple[str, ...], out: Path, root: Path) -> None:
+    """导出开放数据：只含公开记录（与门户的 data/ 相同）；记录有错误时不导出。"""
+    from generator.portal.build import PortalError, open_data
+
+    loaded = _checked_records(root)
+    try:
+        written = open_data(root, out, fmt or ("json", "csv"), loaded=loaded, check=False)
+    except PortalError as exc:
+        _fail(str(exc))
+    for path in written:
+        click.echo(f"已写入 {path}")
+
+
 @main.command()
 @click.argument("kind")
 @click.option("--from", "source", metavar="ID", help="复制已有记录（只替换 id）。")
@@ -101,6 +212,62 @@ def new(kind: str, source: str | None, project: str | None, year: int | None, ro
     except CannotRun as exc:
         _fail(str(exc))
     click.echo(f"已创建 {path.relative_to(root).as_posix()}：请填写所有“待填写”的字段，然后运行 jiebang validate。")
+
+
+HISTORY_FORMATS = click.Choice(["text", "json"])
+
+
+@main.command()
+@click.argument("record_id", metavar="ID")
+@click.option("--format", "fmt", type=HISTORY_FORMATS, default="text", show_default=True)
+@root_option
+def history(record_id: str, fmt: str, root: Path) -> None:
+    """记录的历史：各版本的日期、提交、PR、审批人与字段变化（最新在前）。"""
+    from generator.history.record import history_of
+    from generator.history.repo import GitRecords
+    from generator.history.report import history_json, history_text
+
+    try:
+        found = history_of(GitRecords(root), record_id)
+    except CannotRun as exc:
+        _fail(str(exc))
+    click.echo(history_json(found) if fmt == "json" else history_text(found))
+
+
+@main.command()
+@click.argument("rev_a", metavar="REV_A")
+@click.argument("rev_b", metavar="REV_B")
+@click.option("--format", "fmt", type=HISTORY_FORMATS, default="text", show_default=True)
+@root_option
+def diff(rev_a: str, rev_b: str, fmt: str, root: Path) -> None:
+    """两个修订（或日期，如 2024-06-01）之间新增、删除、修改的记录及字段变化。"""
+    from generator.history.compare import compare
+    from generator.history.repo import GitRecords
+    from generator.history.report import diff_json, diff_text
+
+    try:
+        found = compare(GitRecords(root), rev_a, rev_b)
+    except CannotRun as exc:
+        _fail(str(exc))
+    click.echo(diff_json(found) if fmt == "json" else diff_text(found))
+
+
+@main.command()
+@click.option("--since", metavar="REV", help="只审计此修订（或日期）之后的提交。")
+@click.option("--format", "fmt", type=HISTORY_FORMATS, default="text", show_default=True)
+@root_option
+def audit(since: str | None, fmt: str, root: Path) -> None:
+    """审计主线：列出未经合并请求或缺少审批人尾注而改动 records/ 的提交；有则退出码 1。"""
+    from generator.history.audit import run_audit
+    from generator.history.repo import GitRecords
+    from generator.history.report import audit_json, audit_text
+
+    try:
+        found, audited = run_audit(GitRecords(root), since)
+    except CannotRun as exc:
+        _fail(str(exc))
+    click.echo(audit_json(found, audited) if fmt == "json" else audit_text(found, audited))
+    sys.exit(1 if found else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -47,6 +49,20 @@ def apply_edits(
     for rel in delete:
         (root / rel).unlink()
     return root
+
+
+def git(root: Path, *args: str, date: str = "2024-06-01T10:00:00+08:00") -> str:
+    """Run git in ``root`` with a fixed author, committer and date (never a remote)."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "区科技局",
+        "GIT_AUTHOR_EMAIL": "kjj@example.org",
+        "GIT_COMMITTER_NAME": "区科技局",
+        "GIT_COMMITTER_EMAIL": "kjj@example.org",
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+    }
+    return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -10,20 +9,7 @@ import pytest
 
 from generator.history.repo import GitRecords
 from generator.validate import CannotRun
-from tests.conftest import make_records
-
-
-def git(root: Path, *args: str, date: str = "2024-06-01T10:00:00+08:00") -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "区科技局",
-        "GIT_AUTHOR_EMAIL": "kjj@example.org",
-        "GIT_COMMITTER_NAME": "区科技局",
-        "GIT_COMMITTER_EMAIL": "kjj@example.org",
-        "GIT_AUTHOR_DATE": date,
-        "GIT_COMMITTER_DATE": date,
-    }
-    return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
+from tests.conftest import git, make_records
 
 
 @pytest.fixture

@@ -80,3 +80,9 @@ def test_refusals_exit_two(args: list[str], message: str, records) -> None:  # t
     root = records()
     code, out = run("new", *args, "--root", str(root))
     assert code == 2 and message in out
+
+
+def test_new_list_is_released_nationwide(records) -> None:  # type: ignore[no-untyped-def]
+    lines = new_record(records(), "list", today=TODAY).text.splitlines()
+    after = lines[next(i for i, line in enumerate(lines) if line.startswith("eligibility:")) + 1]
+    assert after.startswith("  scope: national  #")  # 面向全国张榜, so B006 stays quiet

@@ -183,8 +183,8 @@ def _model(model: type[BaseModel], indent: int, today: dt.date) -> list[str]:
 
 def _scalar(annotation: Any, today: dt.date) -> str:
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
-    if origin is Literal:
-        return str(args[0])
+    if origin is Literal:  # the first choice, except that a list is released nationwide (B006)
+        return "national" if "national" in args else str(args[0])
     if origin in (list, tuple):
         items = [a for a in args if a is not Ellipsis] or [str]
         return "[" + ", ".join(_scalar(_unwrap(a), today) for a in items) + "]"

@@ -1,0 +1,273 @@
+"""Open data: every public record as one JSON document and one CSV file per table.
+
+The JSON keeps the record format's own field names (SPEC §3) and drops what is never
+public (needs, panels, declarations, review ids behind a project); its JSON Schema is
+derived from the record schemas, so it changes only when they do. ``version`` goes up
+when a field is removed or changes meaning; new fields may appear within a version.
+CSV columns are the same fields, nested objects flattened to ``a.b`` one level deep;
+lists of values are joined with "；", lists of objects are JSON. CSV files are UTF-8 with
+a byte-order mark so that spreadsheet software opens the Chinese text correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.models import Call, Milestone, Record
+from generator.portal.check import RECORD_ID
+from generator.portal.public import PublicView
+from generator.schemas import SCHEMA_BASE, SCHEMA_DIALECT, kind_schema
+
+FORMAT = "jiebang-open-data"
+VERSION = 1
+SCHEMA_ID = f"{SCHEMA_BASE}open-data.schema.json"
+
+Derive = Callable[[PublicView, Any], Any]
+_EXAMPLE = re.compile(r"[，,]\s*如\s*(?:" + RECORD_ID.pattern + ")")
+
+
+@dataclass(frozen=True)
+class Derived:
+    schema: dict[str, Any]
+    value: Derive
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # JSON key and CSV file stem
+    kind: str
+    label: str
+    fields: tuple[str, ...]  # the record's fields that are published, in order
+    hidden: Mapping[str, frozenset[str]] = field(default_factory=dict)  # nested fields never published
+    derived: Mapping[str, Derived] = field(default_factory=dict)
+
+
+def _call_lists(view: PublicView, call: Call) -> list[str]:
+    return [lst.id for lst in view.lists_of(call)]
+
+
+def _check_result(view: PublicView, m: Milestone) -> str | None:
+    check = view.review_result(m.check)
+    return check.result if check else None
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "lists", "list", "榜单",
+        ("id", "title", "grade", "status", "end_user", "industry", "bottleneck", "impact", "indicators", "benchmark",
+         "funding", "period", "eligibility", "decision", "call", "amendments"),
+        derived={"bids_count": Derived({"type": "integer", "minimum": 0, "title": "揭榜申报数", "description": "已收到且未撤回的申报份数"},
+                                       lambda v, r: v.bids_count(r))},
+    ),
+    Table(
+        "calls", "call", "申报指南",
+        ("id", "title", "published", "opens", "closes", "lists", "how_to_apply", "materials", "contacts"),
+        derived={"lists": Derived({"type": "array", "items": {"type": "string"}, "title": "所含榜单", "description": "只列公开的榜单"},
+                                  _call_lists)},
+    ),
+    Table("notices", "review", "评审结果公示", ("id", "subject", "date", "selected", "publicity")),
+    Table("winners", "bid", "入选揭榜申报",
+          ("id", "list", "submitted", "lead", "partners", "principal_investigator", "requested_cny", "status")),
+    Table("projects", "project", "项目", ("id", "list", "bid", "review", "agreement", "subsidy_cny", "status", "outcome"),
+          hidden={"outcome": frozenset({"acceptance"})}),
+    Table(
+        "milestones", "milestone", "里程碑", ("id", "project", "due", "deliverables"),
+        derived={"check_result": Derived({"enum": ["passed", "failed", None], "title": "节点检查结果", "description": "passed 通过 | failed 未通过 | null 待检查"},
+                                         _check_result)},
+    ),
+    Table("awards", "award", "资金拨付", ("id", "project", "date", "amount_cny", "basis", "milestone")),
+)  # fmt: skip
+PROGRAM_FIELDS = ("id", "issuer", "region", "mode", "basis", "industries", "portal", "policy")
+
+
+def document(view: PublicView) -> dict[str, Any]:
+    """The whole open-data document: programme, as-of date and one array per table."""
+    program = view.program
+    out: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "as_of": view.as_of.isoformat(),
+        "program": program.model_dump(mode="json", include=set(PROGRAM_FIELDS)) if program else None,
+    }
+    for table in TABLES:
+        out[table.name] = [row(view, table, rec) for rec in records(view, table)]
+    return out
+
+
+def records(view: PublicView, table: Table) -> list[Record]:
+    return [r for r in view.corpus.records if r.kind == table.kind and r.id in view.ids]
+
+
+def row(view: PublicView, table: Table, rec: Record) -> dict[str, Any]:
+    data = rec.model_dump(mode="json", include=set(table.fields), exclude={k: set(v) for k, v in table.hidden.items()})  # type: ignore[arg-type]
+    data = {k: data[k] for k in table.fields if k in data}
+    for name, derived in table.derived.items():
+        data[name] = derived.value(view, rec)
+    return data
+
+
+def schema() -> dict[str, Any]:
+    """JSON Schema of :func:`document`, derived from the record schemas."""
+    defs: dict[str, Any] = {}
+    props: dict[str, Any] = {
+        "format": {"const": FORMAT},
+        "version": {"const": VERSION},
+        "as_of": {"type": "string", "format": "date", "title": "数据截至日期"},
+        "program": {"$ref": "#/$defs/program"},
+    }
+    defs["program"] = _item(Table("program", "program", "方案", PROGRAM_FIELDS), defs)
+    for table in TABLES:
+        defs[table.kind] = _item(table, defs)
+        props[table.name] = {"type": "array", "title": table.label, "items": {"$ref": f"#/$defs/{table.kind}"}}
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": SCHEMA_ID,
+        "title": "jiebang 开放数据",
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(props),
+        "properties": props,
+        "$defs": _reachable(props, defs),
+    }
+
+
+def _reachable(root: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    """Only the definitions the document uses (a kind's unpublished parts, such as a bid's
+    declarations, are not even described)."""
+    seen: dict[str, Any] = {}
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.removeprefix("#/$defs/") not in seen:
+                name = ref.removeprefix("#/$defs/")
+                seen[name] = defs[name]
+                todo.append(defs[name])
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return {k: defs[k] for k in defs if k in seen}
+
+
+def _item(table: Table, defs: dict[str, Any]) -> dict[str, Any]:
+    source = _prefixed(kind_schema(table.kind), table.kind)
+    local = source.pop("$defs", {})
+    properties = {f: source["properties"][f] for f in table.fields}
+    for name, hidden in table.hidden.items():
+        target = local[_ref_name(properties[name], table.kind)]
+        target["properties"] = {k: v for k, v in target["properties"].items() if k not in hidden}
+        target["required"] = [k for k in target.get("required", []) if k not in hidden]
+    for name, derived in table.derived.items():
+        properties[name] = derived.schema
+    defs.update(local)
+    required = [f for f in source.get("required", []) if f in properties] + [
+        d for d in table.derived if d not in source.get("required", [])
+    ]
+    return {"type": "object", "title": table.label, "additionalProperties": False, "properties": properties, "required": required}
+
+
+def _prefixed(node: Any, kind: str) -> Any:
+    """Namespace a kind schema's ``$defs`` (Unit, Contact, …) so kinds do not collide, and drop
+    example ids from descriptions (an example may name a record that is not public)."""
+    if isinstance(node, str):
+        return _EXAMPLE.sub("", node)
+    if isinstance(node, dict):
+        out = {k: _prefixed(v, kind) for k, v in node.items()}
+        if isinstance(out.get("$ref"), str) and out["$ref"].startswith("#/$defs/"):
+            out["$ref"] = f"#/$defs/{kind}.{out['$ref'].removeprefix('#/$defs/')}"
+        if "$defs" in node:
+            out["$defs"] = {f"{kind}.{k}": _prefixed(v, kind) for k, v in node["$defs"].items()}
+        return out
+    if isinstance(node, list):
+        return [_prefixed(v, kind) for v in node]
+    return node
+
+
+def _ref_name(prop: dict[str, Any], kind: str) -> str:
+    for option in [prop, *prop.get("anyOf", [])]:
+        if "$ref" in option:
+            return str(option["$ref"]).removeprefix("#/$defs/")
+    raise KeyError(f"{kind}: no $ref in {prop}")
+
+
+def columns(table: Table, full: dict[str, Any]) -> list[str]:
+    """CSV columns of a table: each field, an object field as one column per member."""
+    out = []
+    for name, prop in full["$defs"][table.kind]["properties"].items():
+        target = _object_def(prop, full["$defs"])
+        out += [f"{name}.{sub}" for sub in target["properties"]] if target else [name]
+    return out
+
+
+def _object_def(prop: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any] | None:
+    for option in [prop, *prop.get("anyOf", [])]:
+        ref = option.get("$ref")
+        if ref and defs[ref.removeprefix("#/$defs/")].get("type") == "object":
+            return defs[ref.removeprefix("#/$defs/")]  # type: ignore[no-any-return]
+    return None
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
+        return "；".join(_cell(v) for v in value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def csv_text(table: Table, rows: list[dict[str, Any]], full: dict[str, Any]) -> str:
+    cols = columns(table, full)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(cols)
+    for data in rows:
+        writer.writerow([_cell(_pick(data, c)) for c in cols])
+    return buf.getvalue()
+
+
+def _pick(data: dict[str, Any], column: str) -> Any:
+    head, _, tail = column.partition(".")
+    value = data.get(head)
+    return (value or {}).get(tail) if tail else value
+
+
+def files(view: PublicView, formats: tuple[str, ...] = ("json", "csv")) -> Iterator[tuple[str, bytes]]:
+    """(file name, content) of every open-data file, deterministic byte for byte."""
+    doc = document(view)
+    full = schema()
+    if "json" in formats:
+        yield "records.json", _json(doc)
+        yield "records.schema.json", _json(full)
+    if "csv" in formats:
+        for table in TABLES:
+            yield f"{table.name}.csv", csv_text(table, doc[table.name], full).encode("utf-8-sig")
+
+
+def _json(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def field_docs() -> dict[str, list[tuple[str, str, str]]]:
+    """(field, Chinese title, description) of each table, for the open-data page."""
+    full = schema()
+    out = {}
+    for table in TABLES:
+        props = full["$defs"][table.kind]["properties"]
+        rows = []
+        for name, prop in props.items():
+            target = _object_def(prop, full["$defs"]) or {}
+            title = prop.get("title") or target.get("title") or name
+            rows.append((name, title, prop.get("description") or title))
+        out[table.name] = rows
+    return out

@@ -1,0 +1,54 @@
+"""Records added, removed and changed between two revisions (or dates), field by field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import git
+
+from generator.history.diff import FieldChange, field_changes
+from generator.history.index import is_record, parse_raw, record_id
+from generator.history.record import UNPARSED, Reader
+from generator.history.repo import GitRecords
+from generator.records.files import RECORDS
+from generator.validate import CannotRun
+
+STATUSES = {"A": "added", "D": "removed", "M": "changed", "R": "changed"}
+STATUS_LABELS = {"added": "新增", "removed": "删除", "changed": "修改"}
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    id: str
+    status: str  # added | removed | changed
+    path: str
+    old_path: str | None  # set when the file moved
+    changes: tuple[FieldChange, ...]
+    parsed: bool = True  # False: one side's YAML is broken, so no field changes are named
+
+
+@dataclass(frozen=True)
+class RevisionDiff:
+    old: git.Commit
+    new: git.Commit
+    records: tuple[RecordChange, ...]  # sorted by id
+
+
+def compare(src: GitRecords, old_rev: str, new_rev: str) -> RevisionDiff:
+    """What changed in ``records/`` from ``old_rev`` to ``new_rev`` (revisions or dates)."""
+    old, new = src.resolve(old_rev), src.resolve(new_rev)
+    try:
+        out = src.repo.git.diff("--raw", "-z", "--no-abbrev", "-M", old.hexsha, new.hexsha, "--", RECORDS)
+    except git.GitCommandError as exc:
+        raise CannotRun(f"无法比较两个修订：{exc.stderr.strip() or exc}") from exc
+    reader = Reader(src)
+    found = []
+    for c in parse_raw(out):
+        if not is_record(c.path):
+            continue
+        before = reader.data(c.old_path or c.path, c.old_blob)
+        after = reader.data(c.path, c.new_blob)
+        parsed = before is not UNPARSED and after is not UNPARSED
+        changes = tuple(field_changes(before, after)) if c.status in "MR" and parsed else ()
+        found.append(RecordChange(record_id(c.path), STATUSES[c.status], c.path, c.old_path, changes, parsed))
+    return RevisionDiff(old, new, tuple(sorted(found, key=lambda r: (r.id, r.path))))

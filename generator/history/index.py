@@ -1,0 +1,238 @@
+"""The history index: every main-line commit that touched ``records/``, read in one pass.
+
+One ``git log`` over the first-parent chain gives, for each commit, its date, author,
+PR number, approvers, overrides, and the record files it changed with their blob ids
+(``--raw``), a merge commit's changes being its diff against its first parent. From
+that the index maps each record id to its versions (the file's state after each
+main-line commit that changed it), following renames. Nothing is read per file.
+
+Which commits count: the main line is HEAD's first parents; a pull request merged
+with a merge commit appears once, as the merge, with the PR's whole change; a squash
+or rebase merge appears as the commit(s) it put on the main line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import git
+
+from generator.dates import SHANGHAI
+from generator.history.repo import GitRecords
+from generator.records.files import RECORDS, SUFFIXES
+from generator.validate import CannotRun
+
+# A merge commit made by a forge for a pull request (GitHub; Gitea and Forgejo).
+MERGE_PR = (re.compile(r"^Merge pull request #(\d+)\b"), re.compile(r"^Merge pull request '.*' \(#(\d+)\) from "))
+# A squash (or rebase) title ends with the PR number: "Amend L-2024-003 funding (#12)".
+SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
+APPROVER_KEYS = frozenset({"approved-by", "reviewed-by"})
+OVERRIDE_KEY = "policy-override"
+OVERRIDE = re.compile(r"^(?P<rule>[A-Z]\d{3})\b[\s:：,，-]*(?P<reason>.*)$")
+
+_FORMAT = "%x1e%H%x1f%P%x1f%cI%x1f%an%x1f%ae%x1f%s%x1f%(trailers:unfold,only)%x1f"
+
+
+@dataclass(frozen=True)
+class Override:
+    """A ``Policy-Override: C001 <reason>`` trailer: a C-rule broken on purpose."""
+
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One record file changed by a commit (``git diff --raw``): status A, M, D or R."""
+
+    status: str
+    path: str
+    old_path: str | None
+    old_blob: str | None
+    new_blob: str | None
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A main-line commit that changed records: one decision."""
+
+    sha: str
+    parents: tuple[str, ...]
+    date: dt.datetime  # committer date: when the change reached the main line
+    author: str
+    email: str
+    subject: str
+    trailers: tuple[tuple[str, str], ...]
+    changes: tuple[FileChange, ...]
+
+    @property
+    def merge(self) -> bool:
+        return len(self.parents) > 1
+
+    @property
+    def day(self) -> dt.date:
+        return self.date.astimezone(SHANGHAI).date()
+
+    @property
+    def pr(self) -> int | None:
+        """The pull request that brought the change: a forge's merge commit, or a
+        single-parent commit whose title ends with ``(#N)``. A merge made by hand
+        ("Merge branch …") or a plain commit carries none."""
+        if self.merge:
+            for pattern in MERGE_PR:
+                m = pattern.match(self.subject)
+                if m:
+                    return int(m.group(1))
+            return None
+        m = SQUASH_PR.search(self.subject)
+        return int(m.group(1)) if m else None
+
+    @property
+    def approvers(self) -> tuple[str, ...]:
+        return tuple(v for k, v in self.trailers if k.lower() in APPROVER_KEYS and v)
+
+    @property
+    def overrides(self) -> tuple[Override, ...]:
+        found = []
+        for key, value in self.trailers:
+            m = OVERRIDE.match(value) if key.lower() == OVERRIDE_KEY else None
+            if m:
+                found.append(Override(m["rule"], m["reason"].strip()))
+        return tuple(found)
+
+
+@dataclass(frozen=True)
+class Version:
+    """A record's state after one main-line commit: ``blob`` is None once deleted."""
+
+    commit: Commit
+    change: FileChange
+
+    @property
+    def path(self) -> str:
+        return self.change.path
+
+    @property
+    def blob(self) -> str | None:
+        return self.change.new_blob
+
+
+@dataclass
+class HistoryIndex:
+    """Main-line commits that changed records (newest first) and each record's versions."""
+
+    head: str
+    commits: list[Commit] = field(default_factory=list)
+    records: dict[str, list[Version]] = field(default_factory=dict)  # id → versions, oldest first
+
+    def versions(self, record_id: str) -> list[Version]:
+        """The record's versions, newest first (empty when it never existed)."""
+        return list(reversed(self.records.get(record_id, [])))
+
+
+def record_id(path: str) -> str:
+    """A record's id is its file name without ``.yaml``; ``records/program.yaml`` is ``program``."""
+    return PurePosixPath(path).stem
+
+
+def is_record(path: str) -> bool:
+    return path.startswith(RECORDS + "/") and path.endswith(SUFFIXES)
+
+
+def build_index(root: Path | GitRecords, rev: str = "HEAD") -> HistoryIndex:
+    """Index the main line of ``rev`` in one ``git log`` pass. Refuses a shallow clone:
+    a partial history must never pass for the whole one."""
+    src = root if isinstance(root, GitRecords) else GitRecords(root)
+    src.require_full_history()
+    head = src.resolve(rev).hexsha
+    try:
+        out = src.repo.git.log(
+            "--first-parent", "--diff-merges=first-parent", "--raw", "-z", "--no-abbrev", "-M", f"--format={_FORMAT}", head, "--", RECORDS
+        )
+    except git.GitCommandError as exc:
+        raise CannotRun(f"无法读取提交历史：{exc.stderr.strip() or exc}") from exc
+    index = HistoryIndex(head, commits=list(parse_log(out)))
+    for commit in reversed(index.commits):
+        for change in commit.changes:
+            _add_version(index.records, Version(commit, change))
+    return index
+
+
+def _add_version(records: dict[str, list[Version]], version: Version) -> None:
+    change = version.change
+    new_id = record_id(change.path)
+    if change.old_path is not None and record_id(change.old_path) != new_id:
+        # Renamed to another id: the record keeps its past under its new name.
+        moved = records.pop(record_id(change.old_path), [])
+        records[new_id] = moved + records.get(new_id, [])
+    records.setdefault(new_id, []).append(version)
+
+
+def parse_log(out: str) -> Iterator[Commit]:
+    for chunk in out.split("\x1e"):
+        if not chunk:
+            continue
+        header, _, raw = chunk.partition("\x1f\x00")
+        sha, parents, date, author, email, subject, trailers = header.split("\x1f")[:7]
+        yield Commit(
+            sha=sha,
+            parents=tuple(parents.split()),
+            date=dt.datetime.fromisoformat(date),
+            author=author,
+            email=email,
+            subject=subject,
+            trailers=tuple(parse_trailers(trailers)),
+            changes=tuple(_record_changes(parse_raw(raw))),
+        )
+
+
+def _record_changes(changes: Iterator[FileChange]) -> Iterator[FileChange]:
+    """Changes to record files; a file moved into or out of ``records/`` is an addition
+    or a deletion."""
+    for c in changes:
+        if c.old_path is None or (is_record(c.old_path) and is_record(c.path)):
+            if is_record(c.path):
+                yield c
+        elif is_record(c.path):
+            yield FileChange("A", c.path, None, None, c.new_blob)
+        elif is_record(c.old_path):
+            yield FileChange("D", c.old_path, None, c.old_blob, None)
+
+
+def parse_trailers(text: str) -> Iterator[tuple[str, str]]:
+    """``Key: value`` lines as git prints them (``%(trailers:unfold,only)``)."""
+    for line in text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep and key.strip():
+            yield key.strip(), value.strip()
+
+
+def parse_raw(raw: str) -> Iterator[FileChange]:
+    """``git diff --raw -z --no-abbrev`` output: ``:mode mode old new status`` then one
+    path, or two (old, new) for a rename or copy."""
+    tokens = raw.lstrip("\n").split("\x00")
+    i = 0
+    while i < len(tokens):
+        meta = tokens[i].lstrip("\n")
+        if not meta.startswith(":"):
+            i += 1
+            continue
+        _old_mode, _new_mode, old_blob, new_blob, status = meta[1:].split()
+        kind = status[0]
+        if kind in "RC":
+            old_path, path = tokens[i + 1], tokens[i + 2]
+            i += 3
+        else:
+            old_path, path = None, tokens[i + 1]
+            i += 2
+        kind = {"T": "M", "C": "A"}.get(kind, kind)  # a type change is a change; a copy a new file
+        old = None if kind == "A" else _blob(old_blob)
+        yield FileChange(kind, path, old_path if kind == "R" else None, old, None if kind == "D" else _blob(new_blob))
+
+
+def _blob(sha: str) -> str | None:
+    return None if set(sha) == {"0"} else sha

@@ -1,0 +1,90 @@
+"""After a build: every public record got its page, every internal link resolves, and no
+page or data file mentions a record the public may not see. Collects every problem."""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from generator.models.common import ID_PATTERNS
+from generator.portal.public import PublicView, Target
+
+_HREF = re.compile(r"""\bhref="([^"]*)\"""")
+_ID_ATTR = re.compile(r"""\bid="([^"]*)\"""")
+RECORD_ID = re.compile(r"(?<![A-Za-z0-9-])(?:" + "|".join(p.strip("^$") for k, p in ID_PATTERNS.items() if k != "program") + r")(?![0-9-])")
+TEXT_SUFFIXES = (".html", ".json", ".xml", ".csv", ".ics", ".txt", ".js")
+
+
+def page_file(site: Path, page: str, use_directory_urls: bool = True) -> Path:
+    """The HTML file MkDocs writes for a docs-relative Markdown page."""
+    stem = page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index") or not use_directory_urls:
+        return site / f"{stem}.html"
+    return site / stem / "index.html"
+
+
+@cache
+def _ids(path: Path) -> frozenset[str]:
+    return frozenset(html.unescape(i) for i in _ID_ATTR.findall(path.read_text(encoding="utf-8")))
+
+
+def check_site(site: Path, view: PublicView, use_directory_urls: bool = True, base_path: str = "/") -> list[str]:
+    """``base_path``: the path of the site URL, which absolute links (as in 404.html) start with."""
+    _ids.cache_clear()
+    problems = _record_pages(site, view, use_directory_urls)
+    pages = sorted(site.rglob("*.html"))
+    for page in pages:
+        problems += _links(site, page, "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/")
+    hidden = {rid for rid in view.corpus.by_id if rid not in view.ids}
+    for path in sorted(p for p in site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file()):
+        text = html.unescape(path.read_text(encoding="utf-8-sig", errors="replace"))
+        leaked = sorted({m for m in RECORD_ID.findall(text) if m in hidden})
+        if leaked:
+            problems.append(f"{path.relative_to(site).as_posix()}：提及了非公开记录 {'、'.join(leaked)}")
+    return problems
+
+
+def _record_pages(site: Path, view: PublicView, use_directory_urls: bool) -> list[str]:
+    problems = []
+    for rid in sorted(view.ids):
+        target = view.target(rid)
+        if target is None:
+            problems.append(f"公开记录 {rid} 没有对应的页面")
+            continue
+        problems += _target_problems(site, target, use_directory_urls, f"公开记录 {rid}")
+    return problems
+
+
+def _target_problems(site: Path, target: Target, use_directory_urls: bool, who: str) -> list[str]:
+    path = page_file(site, target.page, use_directory_urls)
+    if not path.is_file():
+        return [f"{who} 的页面 {path.relative_to(site).as_posix()} 没有生成"]
+    if target.anchor and target.anchor not in _ids(path):
+        return [f"{who} 在页面 {path.relative_to(site).as_posix()} 中没有锚点 #{target.anchor}"]
+    return []
+
+
+def _links(site: Path, page: Path, base: str) -> list[str]:
+    problems = []
+    for raw in sorted(set(_HREF.findall(page.read_text(encoding="utf-8")))):
+        href = html.unescape(raw)
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path:
+            continue  # external, or an anchor on the same page
+        path = unquote(parts.path)
+        if path.startswith("/"):
+            path = path.removeprefix(base) if path.startswith(base) else "/.."  # outside the site: reported below
+            target = (site / path).resolve()
+        else:
+            target = (page.parent / path).resolve()
+        if href.endswith("/") or target.is_dir():
+            target = target / "index.html"
+        where = page.relative_to(site).as_posix()
+        if not target.is_relative_to(site.resolve()) or not target.is_file():
+            problems.append(f"{where}：链接 {href} 指向的文件不存在")
+        elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in _ids(target):
+            problems.append(f"{where}：链接 {href} 的锚点不存在")
+    return problems

@@ -1,0 +1,39 @@
+"""Chinese labels for the codes records use, as the portal shows them."""
+
+from __future__ import annotations
+
+from generator.models import ChallengeList
+
+LIST_STATUS = {
+    "draft": "草拟",
+    "argued": "已论证",
+    "approved": "已确定",
+    "published": "征集中",
+    "closed": "已截止",
+    "awarded": "已揭榜",
+    "unclaimed": "无人揭榜",
+    "withdrawn": "已撤回",
+}
+PROJECT_STATUS = {"in-progress": "实施中", "succeeded": "验收通过", "failed": "未通过验收", "terminated": "已终止"}
+UNIT_TYPE = {
+    "university": "高校",
+    "institute": "科研院所",
+    "enterprise": "企业",
+    "new-rd-institution": "新型研发机构",
+    "hospital": "医疗机构",
+    "other": "其他",
+}
+SCOPE = {"district": "区内", "municipal": "市内", "national": "全国", "global": "全球"}
+MODE = {"government-led": "政府主导型", "enterprise-led": "企业主导型", "collaborative": "政产学合作型"}
+PUBLICITY_OUTCOME = {"pending": "公示中", "no-objection": "公示期满无异议", "upheld": "异议成立"}
+OBJECTION_OUTCOME = {"dismissed": "经核查不成立", "upheld": "经核查成立", "pending": "正在核查"}
+AWARD_BASIS = {"agreement": "任务书签订", "milestone": "节点检查通过", "acceptance": "结题验收通过"}
+CATEGORY = {"basic": "基础研究类", "applied": "应用研究类", "public-welfare": "社会公益类"}
+CHECK_RESULT = {"passed": "通过", "failed": "未通过", None: "待检查"}
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def field_title(name: str) -> str:
+    """A list field's Chinese name, for 更正公告 (``amendments[].fields``)."""
+    info = ChallengeList.model_fields.get(name)
+    return info.title if info and info.title else name

@@ -1,0 +1,160 @@
+"""The portal's pages as Markdown, rendered from Jinja2 templates over the public view.
+
+Templates live in ``generator/portal/templates/``; a records repo may override any of them
+by a file of the same name in ``site/templates/``. Per-record pages are kept out of the
+navigation (reached from the index pages and from search), so that mkdocs-material, which
+renders the whole navigation into every page, builds in time linear in the records.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator import export
+from generator.catalogue import render as render_catalogue
+from generator.portal import labels, views
+from generator.portal.check import RECORD_ID
+from generator.portal.public import PublicView
+from generator.portal.text import cn_date, escape, paragraphs, percent, sanitised_markdown, yuan
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+HistoryProvider = Callable[[str], Any]  # record id → its timeline, or None (then no 历史 section)
+DecisionsProvider = Callable[[frozenset[str]], Any]  # public ids → the decision log (the 决策记录 page)
+
+
+@dataclass(frozen=True)
+class Providers:
+    """Optional data from git history. ``history`` fills the 历史 section of each record
+    page (rendered by ``history.md.j2``); ``decisions`` fills the 决策记录 page
+    (``decisions.md.j2``). Both None: the section and the page are left out."""
+
+    history: HistoryProvider | None = None
+    decisions: DecisionsProvider | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    uri: str  # docs-relative path of the Markdown source, e.g. lists/L-2024-003.md
+    markdown: str
+    in_nav: bool
+    record: str | None = None  # the record the page is about
+
+
+# Pages in the navigation, in order: (uri, title). decisions.md only with a decisions provider.
+NAV: tuple[tuple[str, str], ...] = (
+    ("index.md", "首页"),
+    ("lists/index.md", "榜单"),
+    ("calls/index.md", "申报指南"),
+    ("notices/index.md", "公示"),
+    ("projects/index.md", "项目"),
+    ("decisions.md", "决策记录"),
+    ("data.md", "开放数据"),
+    ("rules.md", "规则说明"),
+)
+
+
+class RecordNotPublic(LookupError):
+    """A template tried to link a record the public may not see: a bug, never shown."""
+
+
+def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in (*override_dirs, TEMPLATES) if d.is_dir()])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,  # macros and blocks come back as Markup, so finalize leaves them alone
+        finalize=escape,  # every printed value is escaped for Markdown and HTML at once
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        join=lambda items, sep="、": Markup(escape(sep)).join(escape(i) for i in items),
+        paragraphs=paragraphs,
+        markdown=sanitised_markdown,
+        yuan=yuan,
+        date=cn_date,
+        percent=lambda pair: percent(*pair),
+        label=lambda code, table: table.get(code, code),
+        field_title=labels.field_title,
+        anchor=_anchor,
+        is_web_url=lambda url: isinstance(url, str) and url.startswith(("https://", "http://")),
+    )
+    env.globals.update(labels=labels, views=views, link=_link, page_link=_page_link)
+    return env
+
+
+def _anchor(record_id: str) -> Markup:
+    """A record id as an HTML id: ids match their kind's pattern, so they print as they are."""
+    if not RECORD_ID.fullmatch(record_id):
+        raise ValueError(f"not a record id: {record_id!r}")
+    return Markup(record_id)
+
+
+def relative(here: str, to: str, anchor: str | None = None) -> str:
+    """A link from one docs-relative page to another, as MkDocs resolves and checks it."""
+    path = posixpath.relpath(to, posixpath.dirname(here) or ".")
+    return f"{path}#{anchor}" if anchor else path
+
+
+@jinja2.pass_context
+def _link(ctx: jinja2.runtime.Context, record_id: str, text: Any = None) -> Markup:
+    target = ctx["view"].target(record_id)
+    if target is None:
+        raise RecordNotPublic(f"{ctx['page_uri']} links {record_id}, which is not public")
+    return Markup(f"[{escape(record_id if text is None else text)}]({relative(ctx['page_uri'], target.page, target.anchor)})")
+
+
+@jinja2.pass_context
+def _page_link(ctx: jinja2.runtime.Context, uri: str, text: Any) -> Markup:
+    return Markup(f"[{escape(text)}]({relative(ctx['page_uri'], uri)})")
+
+
+def render_pages(view: PublicView, env: jinja2.Environment, providers: Providers = Providers()) -> Iterator[Page]:
+    """Every generated page: the index pages (in the nav) and one page per public record."""
+    common = {"view": view, "program": view.program, "as_of": view.as_of, "providers": providers}
+
+    def page(template: str, uri: str, record: str | None = None, **extra: Any) -> Page:
+        history = providers.history(record) if providers.history and record else None
+        text = env.get_template(template).render(**common, page_uri=uri, record_id=record, history=history, **extra)
+        return Page(uri, text, record is None, record)
+
+    yield page("home.md.j2", "index.md", figures=views.figures(view))
+    yield page("lists.md.j2", "lists/index.md")
+    yield page("calls.md.j2", "calls/index.md")
+    yield page("notices.md.j2", "notices/index.md")
+    yield page("projects.md.j2", "projects/index.md")
+    yield page("data.md.j2", "data.md", tables=export.TABLES, fields=export.field_docs(), format=export.FORMAT, version=export.VERSION)
+    head, _, rules = example_ids(render_catalogue("markdown")).partition("\n## ")
+    yield page("rules.md.j2", "rules.md", intro=Markup(head.partition("\n")[2]), catalogue=Markup("## " + rules))
+    if providers.decisions:
+        yield page("decisions.md.j2", "decisions.md", decisions=providers.decisions(view.ids))
+    for lst in view.lists:
+        yield page("list.md.j2", f"lists/{lst.id}.md", lst.id, lst=lst)
+    for call in view.calls:
+        yield page("call.md.j2", f"calls/{call.id}.md", call.id, call=call)
+    for notice in view.notices:
+        yield page("notice.md.j2", f"notices/{notice.id}.md", notice.id, notice=notice)
+    for project in view.projects:
+        yield page("project.md.j2", f"projects/{project.id}.md", project.id, project=project)
+
+
+def example_ids(text: str) -> str:
+    """Record ids quoted as examples in rule documentation, written with the year as 20XX: an
+    example must never read as a mention of a real record (which may not be public)."""
+    return RECORD_ID.sub(lambda m: f"{m[0][:2]}20XX{m[0][6:]}", text)
+
+
+def nav(pages: Iterable[Page], local: Sequence[str]) -> list[dict[str, str]]:
+    """The navigation: the portal's sections, then any hand-written pages of the records repo."""
+    present = {p.uri for p in pages} | set(local)
+    entries = [{title: uri} for uri, title in NAV if uri in present]
+    return entries + [uri for uri in local if uri not in {u for u, _ in NAV}]  # type: ignore[misc]

@@ -1,0 +1,228 @@
+"""View models: pure functions from the public view to what a page shows.
+
+Templates only format; every figure, window and sum is computed here, so tests can check
+numbers without reading HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from generator import dates
+from generator.models import Award, Bid, Call, ChallengeList, Project, Review
+from generator.models.listing import Amendment, Indicator
+from generator.portal.labels import LIST_STATUS
+from generator.portal.public import PublicView
+
+
+@dataclass(frozen=True)
+class Figures:
+    lists: int
+    lists_open: int
+    lists_awarded: int
+    lists_unclaimed: int
+    committed_cny: int  # subsidy in signed task agreements
+    paid_cny: int  # awards paid so far
+    projects: int
+    projects_succeeded: int
+    projects_finished: int  # succeeded or failed: judged at acceptance
+
+    @property
+    def claimed_of_decided(self) -> tuple[int, int]:
+        """揭榜成功率: lists that found a solver among those whose bidding is decided."""
+        return self.lists_awarded, self.lists_awarded + self.lists_unclaimed
+
+    @property
+    def succeeded_of_finished(self) -> tuple[int, int]:
+        """验收通过率: projects that passed acceptance among those judged."""
+        return self.projects_succeeded, self.projects_finished
+
+
+def figures(view: PublicView) -> Figures:
+    statuses = [lst.status for lst in view.lists]
+    return Figures(
+        lists=len(view.lists),
+        lists_open=sum(1 for lst in view.lists if lst.status == "published" and _call_open(view, lst)),
+        lists_awarded=statuses.count("awarded"),
+        lists_unclaimed=statuses.count("unclaimed"),
+        committed_cny=sum(p.subsidy_cny for p in view.projects if p.status != "terminated")
+        + sum(paid_of(view, p) for p in view.projects if p.status == "terminated"),
+        paid_cny=sum(paid_of(view, p) for p in view.projects),
+        projects=len(view.projects),
+        projects_succeeded=sum(1 for p in view.projects if p.status == "succeeded"),
+        projects_finished=sum(1 for p in view.projects if p.status in ("succeeded", "failed")),
+    )
+
+
+def _call_open(view: PublicView, lst: ChallengeList) -> bool:
+    call = view.call_of(lst)
+    return call is not None and view.is_open(call)
+
+
+def paid_of(view: PublicView, project: Project) -> int:
+    return sum(a.amount_cny for a in view.awards_of(project))
+
+
+@dataclass(frozen=True)
+class OpenCall:
+    call: Call
+    days_left: int
+    lists: int
+
+    @property
+    def days_left_text(self) -> str:
+        return "今日截止" if self.days_left == 0 else f"剩余 {self.days_left} 天"
+
+
+def open_calls(view: PublicView) -> list[OpenCall]:
+    """Calls taking applications on the as-of date, the soonest deadline first."""
+    found = [OpenCall(c, (c.closes - view.as_of).days, len(view.lists_of(c))) for c in view.calls if view.is_open(c)]
+    return sorted(found, key=lambda o: (o.call.closes, o.call.id))
+
+
+def upcoming_calls(view: PublicView) -> list[Call]:
+    return sorted((c for c in view.calls if c.opens > view.as_of), key=lambda c: (c.opens, c.id))
+
+
+def latest_lists(view: PublicView, limit: int) -> list[ChallengeList]:
+    """The most recently published lists still standing (not withdrawn): by their call's
+    publication date, newest first."""
+
+    def published(lst: ChallengeList) -> dt.date:
+        call = view.call_of(lst)
+        return call.published if call else dt.date.min
+
+    standing = [lst for lst in view.lists if lst.status != "withdrawn"]
+    return sorted(standing, key=lambda lst: (published(lst), lst.id), reverse=True)[:limit]
+
+
+def current_notices(view: PublicView) -> list[Review]:
+    return [n for n in view.notices if view.in_window(n)]
+
+
+def grade_label(view: PublicView, grade: str) -> str:
+    policy = view.corpus.policy
+    return policy.grades[grade].label if policy and grade in policy.grades else grade
+
+
+def status_label(view: PublicView, lst: ChallengeList) -> str:
+    """The list's status as the public reads it: a published list whose call has closed is
+    shown as 申报已截止 (until its record moves on to closed), one whose call has not yet
+    opened as 即将受理."""
+    call = view.call_of(lst)
+    if lst.status == "published" and call is not None:
+        if view.as_of > call.closes:
+            return "申报已截止"
+        if view.as_of < call.opens:
+            return "即将受理"
+    return LIST_STATUS[lst.status]
+
+
+@dataclass(frozen=True)
+class AmendmentNotice:
+    list: ChallengeList
+    amendment: Amendment
+    number: int  # 1-based, in the order the list records them
+
+
+def amendments(view: PublicView, limit: int | None = None) -> list[AmendmentNotice]:
+    """Every 更正公告 on a public list, newest first."""
+    found = [AmendmentNotice(lst, a, i + 1) for lst in view.lists for i, a in enumerate(lst.amendments)]
+    found.sort(key=lambda n: (n.amendment.date, n.list.id, n.number), reverse=True)
+    return found[:limit] if limit else found
+
+
+@dataclass(frozen=True)
+class Payment:
+    award: Award
+    cumulative_cny: int
+
+
+@dataclass(frozen=True)
+class Finance:
+    subsidy_cny: int
+    paid_cny: int
+    payments: list[Payment]
+
+    @property
+    def share(self) -> int:
+        """Percent of the subsidy paid, 0–100."""
+        return min(100, round(100 * self.paid_cny / self.subsidy_cny)) if self.subsidy_cny else 0
+
+
+def finance(view: PublicView, project: Project) -> Finance:
+    """Awards paid against the subsidy, with the running total after each payment."""
+    total = 0
+    payments = []
+    for award in view.awards_of(project):
+        total += award.amount_cny
+        payments.append(Payment(award, total))
+    return Finance(project.subsidy_cny, total, payments)
+
+
+@dataclass(frozen=True)
+class Winner:
+    bid: Bid
+    project: Project | None
+
+    @property
+    def subsidy_cny(self) -> int:
+        """The subsidy in the task agreement once signed, else the amount the bid requested."""
+        return self.project.subsidy_cny if self.project else self.bid.requested_cny
+
+
+def winners(view: PublicView, notice: Review) -> list[Winner]:
+    return [Winner(b, view.project_of_bid(b)) for b in view.winners(notice)]
+
+
+def notice_state(view: PublicView, notice: Review) -> str:
+    pub = notice.publicity
+    if pub is None:
+        return ""
+    if view.as_of < pub.start:
+        return "未开始"
+    return "公示中" if view.as_of <= pub.end else "公示期满"
+
+
+def list_deadline(view: PublicView, lst: ChallengeList) -> dt.date | None:
+    call = view.call_of(lst)
+    return call.closes if call else None
+
+
+def call_state(view: PublicView, call: Call) -> str:
+    if view.as_of < call.opens:
+        return f"{call.opens.month}月{call.opens.day}日开始受理"
+    if view.as_of <= call.closes:
+        return f"受理中，剩余 {(call.closes - view.as_of).days} 天"
+    return "已截止"
+
+
+def working_days(start: dt.date, end: dt.date) -> int | None:
+    """Chinese working days from start to end, both counted (holidays and 调休 included);
+    None when the published calendar does not cover those years (then no count is shown)."""
+    count, uncovered = dates.working_days(start, end)
+    return None if uncovered else count
+
+
+def indicator(lst: ChallengeList, indicator_id: str) -> Indicator | None:
+    return next((i for i in lst.indicators if i.id == indicator_id), None)
+
+
+def choices(lists: Iterable[ChallengeList], attr: str, first: Iterable[str] = ()) -> list[str]:
+    """Filter options: the given order first, then any other value in use, each once."""
+    seen = dict.fromkeys(first)
+    seen.update(dict.fromkeys(sorted(getattr(lst, attr) for lst in lists)))
+    return list(seen)
+
+
+def grade_choices(view: PublicView) -> list[str]:
+    policy = view.corpus.policy
+    return choices([], "grade", [grade_label(view, g) for g in policy.grades] if policy else [])
+
+
+def status_choices(view: PublicView) -> list[str]:
+    used = {status_label(view, lst) for lst in view.lists}
+    order = ["即将受理", LIST_STATUS["published"], "申报已截止", *LIST_STATUS.values()]
+    return [label for label in dict.fromkeys(order) if label in used]

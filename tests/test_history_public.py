@@ -1,0 +1,138 @@
+"""What the portal may show of history: public records only, private fields and
+restricted versions left out, the decision log with approvals and overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.history.provider import Change, history_providers, value_text
+from generator.history.public import PortalHistory, portal_history
+from generator.history.repo import GitRecords
+from tests.history_repo import add_disclosures, build_history_repo
+
+TODAY = dt.date(2026, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return add_disclosures(build_history_repo(tmp_path_factory.mktemp("public") / "repo"))
+
+
+@pytest.fixture(scope="module")
+def portal(repo: Path) -> PortalHistory:
+    src = GitRecords(repo)
+    return portal_history(src, src.load_at("HEAD").corpus, TODAY)
+
+
+def test_histories_only_for_public_records(portal: PortalHistory) -> None:
+    assert portal.note is None
+    assert "L-2024-001" in portal.histories and "shapingba" in portal.histories
+    assert "L-2024-006" not in portal.histories  # restricted now
+    assert "N-2024-001" not in portal.histories  # needs are never public
+    h = portal.histories["L-2024-001"]
+    assert [(v.action, v.commit.pr) for v in h.versions] == [
+        ("changed", None),
+        ("renamed", 3),
+        ("changed", 2),
+        ("changed", 1),
+        ("created", None),
+    ]
+    assert [s.status for s in h.timeline] == ["closed", "awarded", "closed"]
+
+
+def test_ids_of_records_that_are_not_public_are_redacted(portal: PortalHistory) -> None:
+    squash = portal.histories["L-2024-001"].versions[2]
+    # N-2024-002 is a need and R-2024-001 a list argumentation: never public.
+    assert [c.text() for c in squash.changes] == [
+        "status: closed → awarded",
+        "needs: + 〔非公开记录〕",
+        "argumentation: 〔非公开记录〕 → null",
+    ]
+
+
+def test_private_fields_never_in_field_changes(portal: PortalHistory) -> None:
+    [latest, _] = portal.histories["R-2024-002"].versions
+    # the panel's names and its opinion changed too, but the portal never shows them
+    assert [c.text() for c in latest.changes] == [
+        "publicity.channel: 书面异议请寄区科技局成果转化科（电话 023-65311234）。 → 书面异议请寄区科技局成果转化科（电话 023-65311235）。"
+    ]
+
+
+def test_versions_while_restricted_are_left_out(portal: PortalHistory) -> None:
+    h = portal.histories["L-2024-005"]
+    assert [(v.action, v.commit.pr, v.changes) for v in h.versions] == [("disclosed", 7, ())]
+    assert [(s.status, s.commit.pr) for s in h.timeline] == [("closed", 7)]
+
+
+def test_decision_log(portal: PortalHistory) -> None:
+    by_day = {(e.commit.day.isoformat(), e.commit.pr): e for e in portal.log}
+    assert list(by_day)[:4] == [("2024-07-04", None), ("2024-07-03", 7), ("2024-07-01", 5), ("2024-06-28", None)]
+    retitle = by_day[("2024-07-04", None)]  # unapproved, touched only a restricted list: counted, never named
+    assert (retitle.approved, retitle.records, retitle.hidden) == (False, (), 1)
+    assert ("2024-07-02", 6) not in by_day  # approved, and nothing in it is public
+    assert [r.id for r in by_day[("2024-07-03", 7)].records] == ["L-2024-005"]
+    takedown = by_day[("2024-06-25", 4)]  # an override is always shown; the deleted bid is not named
+    assert takedown.records == () and takedown.hidden == 1 and takedown.approved
+    assert [(o.rule, o.reason) for o in takedown.commit.overrides] == [("C001", "法院判决要求删除")]
+    funding = by_day[("2024-06-03", 1)]
+    assert funding.approved and funding.commit.approvers == ("张三 <zhang@example.org>", "李四")
+    assert [r.id for r in funding.records] == ["B-2024-001", "L-2024-001"]  # the bid is public: selected, 公示 started
+    assert "funding.subsidy_cny: 100000 → 80000" in [c.text() for c in funding.records[1].changes]
+    revert = by_day[("2024-06-20", None)]
+    assert revert.reasons == ("no-pr", "no-approver") and [r.id for r in revert.records] == ["L-2024-001"]
+
+
+def test_shallow_clone_gives_a_note_not_a_failure(repo: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True)
+    src = GitRecords(clone)
+    found = portal_history(src, src.load_at("HEAD").corpus, TODAY)
+    assert found.histories == {} and found.log == []
+    assert found.note is not None and "浅克隆" in found.note
+
+
+def test_page_data_links_and_names(repo: Path) -> None:
+    src = GitRecords(repo)
+    providers = history_providers(src, src.load_at("HEAD").corpus, TODAY)
+    h = providers.history("L-2024-001")
+    assert h is not None and h.note is None
+    funding = h.versions[3].decision
+    assert (funding.pr, funding.pr_url, funding.approvers) == (1, "https://github.com/example/jiebang-records/pull/1", ("张三", "李四"))
+    assert h.versions[3].changes[2] == Change("funding.subsidy_cny", "资助强度 › 财政资助强度（元）", "changed", "100000", "80000")
+    assert providers.history("N-2024-001") is None
+    log = providers.decisions(frozenset({"L-2024-001"}))
+    assert [e.decision.date.isoformat() for e in log.unapproved] == ["2024-07-04", "2024-06-28", "2024-06-20", "2024-05-30"]
+    assert log.entries[1].records == () and log.entries[1].hidden == 1  # L-2024-005 is not among the ids given
+
+
+def test_page_data_when_history_is_missing(tmp_path: Path) -> None:
+    root = build_history_repo(tmp_path / "repo")
+    corpus = GitRecords(root).load_at("HEAD").corpus
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{root}", str(clone)], check=True)
+    providers = history_providers(clone, corpus, TODAY)
+    h = providers.history("L-2024-001")
+    assert h is not None and h.versions == () and h.note is not None and "浅克隆" in h.note
+    assert providers.decisions(frozenset()).note == h.note
+    plain = history_providers(tmp_path, corpus, TODAY).decisions(frozenset())
+    assert plain.entries == () and plain.note is not None and "不是从 git 仓库生成的" in plain.note
+    assert str(tmp_path) not in plain.note
+
+
+def test_public_values_and_the_programme_in_the_log(repo: Path) -> None:
+    assert [value_text(v) for v in (None, True, [], ["a", "b"], {"id": "I3", "target": 1})] == [
+        "（空）",
+        "是",
+        "（无）",
+        "a、b",
+        "id I3，target 1",
+    ]
+    src = GitRecords(repo)
+    log = history_providers(src, src.load_at("HEAD").corpus, TODAY).decisions(frozenset())
+    first = log.entries[-1]
+    assert [(r.id, r.kind, r.action) for r in first.records] == [("shapingba", "program", "新建")]
+    assert first.decision.problems == ("未经合并请求（PR）直接提交", "缺少方案要求的审批人")
