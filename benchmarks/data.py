@@ -22,15 +22,15 @@ GIT_ENV = {
     "GIT_AUTHOR_EMAIL": "bench@example.invalid",
     "GIT_COMMITTER_NAME": "bench",
     "GIT_COMMITTER_EMAIL": "bench@example.invalid",
-    "GIT_AUTHOR_DATE": "2026-01-01T00:00:00+08:00",
-    "GIT_COMMITTER_DATE": "2026-01-01T00:00:00+08:00",
+    "GIT_AUTHOR_DATE": "2026-10-01T00:00:00+08:00",  # just after the synthetic programme's last event
+    "GIT_COMMITTER_DATE": "2026-10-01T00:00:00+08:00",
 }
 
 
 def _stamp(*parts: object) -> str:
     """Changes when the generator's code or the parameters change."""
     digest = hashlib.sha256(repr(parts).encode())
-    for name in ("synth.py", "schedule.py", "pools.py", "yamlout.py", "data.py"):
+    for name in ("synth.py", "programme.py", "projects.py", "schedule.py", "pools.py", "yamlout.py", "data.py"):
         digest.update((HERE / name).read_bytes())
     return digest.hexdigest()[:16]
 

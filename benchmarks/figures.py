@@ -8,7 +8,6 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -258,10 +257,3 @@ def log_once(root: Path) -> dict[str, int]:
             if path:
                 counts[path.split("\t")[-1]] = counts.get(path.split("\t")[-1], 0) + 1
     return counts
-
-
-FIGURES: list[tuple[str, Callable[[Context], list[Row]]]] = [
-    ("validate", validate_figures),
-    ("base", base_figures),
-    ("history", history_figures),
-]

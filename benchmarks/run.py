@@ -13,12 +13,20 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.figures import FIGURES, Context, Row
+from benchmarks.figures import Context, Row, base_figures, history_figures, validate_figures
 from benchmarks.measure import machine
+from benchmarks.portal import portal_figures
 
 DEFAULT_WORK = Path(__file__).parent / "out"
+FIGURES: list[tuple[str, Callable[[Context], list[Row]]]] = [
+    ("validate", validate_figures),
+    ("base", base_figures),
+    ("portal", portal_figures),
+    ("history", history_figures),
+]
 
 
 def table(rows: list[Row]) -> str:

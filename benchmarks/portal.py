@@ -1,0 +1,142 @@
+"""Portal figures: ``jiebang build`` time per page as the set grows, and against plain
+mkdocs-material building the same pages written by hand.
+
+The reference pages are the portal's own Markdown: one build of the portal, with a
+MkDocs hook appended to its configuration, writes every page (generated or not) and the
+navigation to a folder and stops. That folder, with mkdocs-material, the same theme
+settings and Markdown extensions, the search plugin and the same navigation (the
+section pages; record pages are outside it), is then built by ``mkdocs`` alone. The
+difference is what jiebang adds: reading and checking the records, the view of what
+is public, rendering, open data, feeds, history and the post-build checks.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from benchmarks import data
+from benchmarks.figures import JIEBANG, Context, Row, available, label, secs
+from benchmarks.measure import interleaved, run
+
+EPOCH = "1790784000"  # 2026-10-01 00:00 Beijing time: right after the synthetic programme's last event
+HOOK = '''"""Writes the portal's pages and navigation, then stops the build (benchmarks only)."""
+import json
+import os
+from pathlib import Path
+
+from mkdocs.exceptions import Abort
+
+
+def on_files(files, config):
+    out = Path(os.environ["JIEBANG_BENCH_DUMP"])
+    for f in files.documentation_pages(inclusion=lambda level: True):
+        dest = out / "docs" / f.src_uri
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(f.content_string, encoding="utf-8")
+    info = {"nav": config.nav, "site_name": config.site_name, "extensions": config.markdown_extensions}
+    (out / "site.json").write_text(json.dumps(info, ensure_ascii=False, default=str), encoding="utf-8")
+    raise Abort("pages written")
+'''
+
+
+def pages(site: Path) -> int:
+    return sum(1 for _ in site.rglob("*.html"))
+
+
+def reference_site(ctx: Context, root: Path, lists: int) -> Path:
+    """The portal's pages as a plain mkdocs-material project; returns its mkdocs.yml."""
+    from generator.portal.build import DEFAULT_CONFIG
+
+    where = ctx.work / f"reference-{lists}"
+    shutil.rmtree(where, ignore_errors=True)
+    (where / "empty").mkdir(parents=True)
+    (where / "dump_hook.py").write_text(HOOK, encoding="utf-8")
+    dump_config = {
+        "INHERIT": str(DEFAULT_CONFIG),
+        "docs_dir": "empty",
+        "site_dir": "unused",
+        "hooks": ["dump_hook.py"],
+        "plugins": ["search", {"jiebang": {"root": str(root)}}],
+    }
+    (where / "dump.yml").write_text(yaml.safe_dump(dump_config, allow_unicode=True), encoding="utf-8")
+    run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(where / "dump.yml")],
+        env={"JIEBANG_BENCH_DUMP": str(where), "SOURCE_DATE_EPOCH": EPOCH},
+        check=False,
+    )
+    info = json.loads((where / "site.json").read_text(encoding="utf-8"))
+    theme = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+    config: dict[str, Any] = {
+        "site_name": info["site_name"],
+        "docs_dir": "docs",
+        "site_dir": "site",
+        "use_directory_urls": True,
+        "theme": theme["theme"],
+        "plugins": ["search"],
+        "markdown_extensions": info["extensions"],
+        "nav": info["nav"],
+        "not_in_nav": "/**",
+        "validation": theme.get("validation", {}),
+    }
+    (where / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return where / "mkdocs.yml"
+
+
+def portal_figures(ctx: Context) -> list[Row]:
+    """Time per page at every size up to --portal-max; the largest against plain mkdocs."""
+    title = "portal build, time per page"
+    if not available("generator.portal.build"):
+        return [Row(title, "—", "not available yet: no `jiebang build`")]
+    rows: list[Row] = []
+    per_page: dict[int, float] = {}
+    env = {"SOURCE_DATE_EPOCH": EPOCH}
+    sizes = [n for n in ctx.sizes if n <= ctx.portal_max] or [min(ctx.sizes)]
+    for lists in sizes:
+        root, files = data.programme(ctx.work, lists)
+        data.committed(root)  # a records repository is a git repository: pages carry its history
+        out = ctx.work / f"portal-{lists}"
+        ref_yml = reference_site(ctx, root, lists)
+        build = [*JIEBANG, "build", "--root", str(root), "--out", str(out)]
+        plain = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(ref_yml)]
+        ours, theirs = interleaved(ctx.repeat if files <= 20_000 else 1, partial(_seconds, build, env), partial(_seconds, plain, env))
+        count, ref_count = pages(out), pages(ref_yml.parent / "site")
+        per_page[lists] = ours.median / count
+        growth = per_page[lists] / per_page[sizes[0]]
+        last = lists == sizes[-1] and len(sizes) > 1
+        rows.append(
+            Row(
+                title,
+                f"{label(lists, files)}, {count:,} pages",
+                f"{per_page[lists] * 1000:.3g} ms",
+                f"{per_page[sizes[0]] * 1000:.3g} ms at {sizes[0]:,} lists",
+                growth,
+                "≤ 1.5 (largest vs smallest)" if last else "",
+                growth <= 1.5 if last else None,
+                f"build {secs(ours.median)}; {len(ours.values)} run(s)",
+            )
+        )
+        overhead = ours.median / theirs.median
+        rows.append(
+            Row(
+                "portal build vs mkdocs-material, same pages by hand",
+                f"{label(lists, files)}, {ref_count:,} pages",
+                secs(ours.median),
+                secs(theirs.median),
+                overhead,
+                "< 1.25",
+                overhead < 1.25,
+                "jiebang build includes checking the records",
+            )
+        )
+    return rows
+
+
+def _seconds(cmd: list[str], env: dict[str, str]) -> float:
+    return run(cmd, env=env).seconds
