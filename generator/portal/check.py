@@ -4,7 +4,9 @@ page or data file mentions a record the public may not see. Collects every probl
 from __future__ import annotations
 
 import html
+import os
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -36,8 +38,9 @@ def check_site(site: Path, view: PublicView, use_directory_urls: bool = True, ba
     _ids.cache_clear()
     problems = _record_pages(site, view, use_directory_urls)
     pages = sorted(site.rglob("*.html"))
+    tree = _Tree.of(site)
     for page in pages:
-        problems += _links(site, page, "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/")
+        problems += _links(site, page, "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/", tree)
     hidden = {rid for rid in view.corpus.by_id if rid not in view.ids}
     for path in sorted(p for p in site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file()):
         text = html.unescape(path.read_text(encoding="utf-8-sig", errors="replace"))
@@ -67,7 +70,31 @@ def _target_problems(site: Path, target: Target, use_directory_urls: bool, who: 
     return []
 
 
-def _links(site: Path, page: Path, base: str) -> list[str]:
+@dataclass(frozen=True)
+class _Tree:
+    """The built site, listed once: link targets are looked up here, not on disk."""
+
+    root: str  # the site folder, resolved
+    files: frozenset[str]
+    dirs: frozenset[str]
+
+    @classmethod
+    def of(cls, site: Path) -> _Tree:
+        root = str(site.resolve())
+        files: set[str] = set()
+        dirs: set[str] = set()
+        for folder, _, names in os.walk(root):
+            dirs.add(folder)
+            files.update(os.path.join(folder, name) for name in names)
+        return cls(root, frozenset(files), frozenset(dirs))
+
+
+def _links(site: Path, page: Path, base: str, tree: _Tree | None = None) -> list[str]:
+    """Broken links of one page. Paths are normalised as strings against the listed
+    site (MkDocs writes no symbolic links): a national portal has ~10⁵ links."""
+    tree = tree or _Tree.of(site)
+    where = page.relative_to(site).as_posix()
+    folder = os.path.dirname(os.path.join(tree.root, where))
     problems = []
     for raw in sorted(set(_HREF.findall(page.read_text(encoding="utf-8")))):
         href = html.unescape(raw)
@@ -77,14 +104,13 @@ def _links(site: Path, page: Path, base: str) -> list[str]:
         path = unquote(parts.path)
         if path.startswith("/"):
             path = path.removeprefix(base) if path.startswith(base) else "/.."  # outside the site: reported below
-            target = (site / path).resolve()
+            target = os.path.normpath(os.path.join(tree.root, path))
         else:
-            target = (page.parent / path).resolve()
-        if href.endswith("/") or target.is_dir():
-            target = target / "index.html"
-        where = page.relative_to(site).as_posix()
-        if not target.is_relative_to(site.resolve()) or not target.is_file():
+            target = os.path.normpath(os.path.join(folder, path))
+        if href.endswith("/") or target in tree.dirs:
+            target = os.path.join(target, "index.html")
+        if not target.startswith(tree.root + os.sep) or target not in tree.files:
             problems.append(f"{where}：链接 {href} 指向的文件不存在")
-        elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in _ids(target):
+        elif parts.fragment and os.path.splitext(target)[1] == ".html" and unquote(parts.fragment) not in _ids(Path(target)):
             problems.append(f"{where}：链接 {href} 的锚点不存在")
     return problems
