@@ -178,7 +178,13 @@ def serve(dev_addr: str | None, root: Path) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), multiple=True, help="json、csv，可重复；默认两者都写。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "ocds"]),
+    multiple=True,
+    help="json、csv、ocds（开放合同数据标准 OCDS 1.1），可重复；默认全部写出。",
+)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public/data"), show_default=True)
 @root_option
 def export(fmt: tuple[str, ...], out: Path, root: Path) -> None:
@@ -187,7 +193,7 @@ def export(fmt: tuple[str, ...], out: Path, root: Path) -> None:
 
     loaded = _checked_records(root)
     try:
-        written = open_data(root, out, fmt or ("json", "csv"), loaded=loaded, check=False)
+        written = open_data(root, out, fmt, loaded=loaded, check=False)
     except PortalError as exc:
         _fail(str(exc))
     for path in written:

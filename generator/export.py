@@ -7,6 +7,8 @@ when a field is removed or changes meaning; new fields may appear within a versi
 CSV columns are the same fields, nested objects flattened to ``a.b`` one level deep;
 lists of values are joined with "；", lists of objects are JSON. CSV files are UTF-8 with
 a byte-order mark so that spreadsheet software opens the Chinese text correctly.
+``ocds.json`` is the same public slice in the Open Contracting Data Standard
+(:mod:`generator.ocds`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator import ocds
 from generator.models import Call, Milestone, Record
 from generator.portal.check import RECORD_ID
 from generator.portal.public import PublicView
@@ -242,7 +245,10 @@ def _pick(data: dict[str, Any], column: str) -> Any:
     return (value or {}).get(tail) if tail else value
 
 
-def files(view: PublicView, formats: tuple[str, ...] = ("json", "csv")) -> Iterator[tuple[str, bytes]]:
+FORMATS = ("json", "csv", "ocds")
+
+
+def files(view: PublicView, formats: tuple[str, ...] = FORMATS) -> Iterator[tuple[str, bytes]]:
     """(file name, content) of every open-data file, deterministic byte for byte."""
     doc = document(view)
     full = schema()
@@ -252,6 +258,8 @@ def files(view: PublicView, formats: tuple[str, ...] = ("json", "csv")) -> Itera
     if "csv" in formats:
         for table in TABLES:
             yield f"{table.name}.csv", csv_text(table, doc[table.name], full).encode("utf-8-sig")
+    if "ocds" in formats:
+        yield ocds.FILE, _json(ocds.package(view))
 
 
 def _json(data: Any) -> bytes:

@@ -105,20 +105,21 @@ def public_view(inputs: Inputs, as_of: dt.date) -> PublicView:
 def open_data(
     root: Path,
     out: Path,
-    formats: tuple[str, ...] = ("json", "csv"),
+    formats: tuple[str, ...] = (),
     *,
     loaded: Loaded | None = None,
     as_of: dt.date | None = None,
     check: bool = True,
 ) -> list[Path]:
-    """Write the open-data files (``jiebang export``): the same bytes as the portal's data/."""
+    """Write the open-data files (``jiebang export``): the same bytes as the portal's data/;
+    ``formats`` among ``export.FORMATS``, all of them when empty."""
     from generator import export
 
     root = root.resolve()
     view = public_view(Inputs(root, loaded, check=check), as_of or as_of_date(source_epoch(root)))
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, content in export.files(view, formats):
+    for name, content in export.files(view, formats or export.FORMATS):
         (out / name).write_bytes(content)
         written.append(out / name)
     return written

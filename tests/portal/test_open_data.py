@@ -123,5 +123,5 @@ def test_calendar_text_is_escaped_and_folded() -> None:
 
 def test_portal_links_to_the_downloads(site: Path) -> None:
     data_page = (site / "data" / "index.html").read_text(encoding="utf-8")
-    for href in ("records.json", "records.schema.json", "lists.csv", "../feed.xml", "../calendar.ics"):
+    for href in ("records.json", "records.schema.json", "lists.csv", "ocds.json", "../feed.xml", "../calendar.ics"):
         assert f'href="{href}"' in data_page
