@@ -16,6 +16,7 @@ from benchmarks import data
 from benchmarks.measure import Run, interleaved, run
 
 GiB = 1024**3
+CLEAN = "：0 个错误，0 个警告"  # the text report's summary of a clean set
 JIEBANG = [sys.executable, "-m", "generator.cli"]
 
 
@@ -97,6 +98,8 @@ def validate_figures(ctx: Context) -> list[Row]:
                     f"{files / mine.median:,.0f} vs {files / theirs.median:,.0f} files/s; {len(mine.values)} run(s)",
                 )
             )
+        if not all(CLEAN in r.output for r in ours):
+            raise RuntimeError(f"the {lists}-list set does not validate clean:\n{ours[-1].output[-3000:]}")
         runs[lists] = ours
     largest = max(ctx.sizes)
     root, files = data.programme(ctx.work, largest)

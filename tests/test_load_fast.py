@@ -118,3 +118,13 @@ def test_records_given_the_same_fields_share_one_fields_set() -> None:
     changed = a.model_copy(update={"status": "withdrawn"})
     assert changed.model_fields_set is not a.model_fields_set and b.model_fields_set == a.model_fields_set
     assert a.model_dump(exclude_unset=True) == b.model_dump(exclude_unset=True)
+
+
+def test_a_small_set_leaves_the_garbage_collector_as_it_was() -> None:
+    import gc
+
+    from generator.validate import validate
+
+    frozen, enabled = gc.get_freeze_count(), gc.isenabled()
+    assert validate(BASE).sorted() == []
+    assert (gc.get_freeze_count(), gc.isenabled()) == (frozen, enabled)
