@@ -161,40 +161,50 @@ def _chunks(names: list[str], limit: int) -> list[list[str]]:
 
 
 def base_figures(ctx: Context) -> list[Row]:
-    """``validate --base`` on a one-file change in the largest set, against a full validate."""
+    """``validate --base`` on a one-file change in the largest set, against a full validate.
+
+    As in CI, the cache holds the state of the base branch (a cold run on the clean
+    tree writes it) when the change is checked; every warm run starts from that same
+    cache, so none profits from the one before it."""
     title = "validate --base, one file changed, warm cache vs full validate"
     if not available("generator.changes"):
         return [Row(title, "—", "not available yet: no `jiebang validate --base`")]
     lists = max(ctx.sizes)
     root, files = data.programme(ctx.work, lists)
     data.committed(root)
-    changed = data.one_file_change(root)
-    cache = ctx.work / f"cache-{lists}"
+    cache, snapshot = ctx.work / f"cache-{lists}", ctx.work / f"cache-{lists}-base"
     env = {"JIEBANG_CACHE": str(cache)}
+    check = [*JIEBANG, "validate", "--base", "HEAD", "--root", str(root)]
+    for where in (cache, snapshot):
+        shutil.rmtree(where, ignore_errors=True)
+    cold = run(check, cwd=root, env=env)
+    shutil.copytree(cache, snapshot)
+    changed = data.one_file_change(root)
+
+    def warm() -> float:
+        shutil.rmtree(cache)
+        shutil.copytree(snapshot, cache)
+        return run(check, cwd=root, env=env).seconds
+
     try:
-        shutil.rmtree(cache, ignore_errors=True)
-        cold = run([*JIEBANG, "validate", "--base", "HEAD", "--root", str(root)], cwd=root, env=env)
-        warm, full = interleaved(
-            ctx.repeat,
-            lambda: run([*JIEBANG, "validate", "--base", "HEAD", "--root", str(root)], cwd=root, env=env).seconds,
-            lambda: run([*JIEBANG, "validate", "--root", str(root)], cwd=root).seconds,
-        )
+        ours, full = interleaved(ctx.repeat, warm, lambda: run([*JIEBANG, "validate", "--root", str(root)], cwd=root).seconds)
     finally:
         data.git(root, "checkout", "-q", "--", changed)
-    ratio = warm.median / full.median
+    ratio = ours.median / full.median
     national = lists >= 10_000  # the target is set for a national set; small sets are all start-up
     return [
         Row(
             title,
             label(lists, files),
-            secs(warm.median),
+            secs(ours.median),
             secs(full.median),
             ratio,
             "< 0.05 at 10,000 lists",
             ratio < 0.05 if national else None,
+            "the cache holds the base branch's state",
         ),
         Row(
-            "validate --base, one file changed, cold cache",
+            "validate --base, cold cache (base branch, no change) vs full validate",
             label(lists, files),
             secs(cold.seconds),
             secs(full.median),

@@ -5,11 +5,13 @@ Head is the working tree (what CI checked out); base is the merge base of ``REV`
 never attributed to the change. Base records are read from git objects; the work tree
 is never touched.
 
-Incremental: a head file whose git blob id equals its blob at the merge base is
-unchanged, so the base corpus reuses its head result, and only changed or deleted
-files are read at the merge base. With the on-disk cache (``FileCache``, keyed by path
-and blob id) an unchanged file is not parsed or validated again either; a cold cache
-checks every file once. Cross-record rules always see the whole record set.
+Incremental: git tells which work-tree files are unchanged since they were staged,
+and the cache (``records.cache.ChangeCache``) holds what checking each (path, blob) gave
+and the corpus rules' findings on each component of the reference graph
+(``records.graph``). Only the components that a change touches — on either side — are
+loaded and checked again; the rest come from the cache, exactly as a full check would
+give them. A cold cache checks every file once. Files that git ignores are not records
+of the repository and are not read.
 
 Fail closed: a shallow clone, an unknown revision or a missing merge base is
 ``CannotRun`` (exit 2) with a fetch hint; a change that was not compared never passes.
@@ -24,17 +26,20 @@ import datetime as dt
 import os
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import dates
 from generator.diagnostics import INFO, Diagnostic, Report
 from generator.history.repo import GitRecords
-from generator.records.cache import CACHE_DIR, FileCache, Reader, blob_id
-from generator.records.files import RECORDS, FileResult, check_file, iter_record_files, read_files
-from generator.rules.base import run_change_rules
-from generator.validate import CannotRun, Loaded, load_results, report_for
+from generator.models.corpus import Corpus
+from generator.records.batch import check_files
+from generator.records.cache import CACHE_DIR, ChangeCache, Group, State, blob_id, component_key
+from generator.records.files import RECORDS, FileResult, read_files
+from generator.records.graph import Entry, components
+from generator.rules.base import run_change_rules, run_rules
+from generator.validate import CannotRun, bulk, make_report, missing_program
 
 OVERRIDE_KEY = "policy-override"
 OVERRIDE = re.compile(r"^(C\d{3})\s+(\S.*)$")
@@ -43,13 +48,18 @@ CACHE_ENV = "JIEBANG_CACHE"  # a directory for the cache, or "off"; default <roo
 
 @dataclass
 class Change:
-    """The record sets on both sides of a change, and what it cost to load them."""
+    """What a change reaches: the records of the components it touches on both sides,
+    every finding on the head (files and corpus rules), and what it cost."""
 
-    base: Loaded
-    head: Loaded
+    base: Corpus  # base records of the touched components, with the base programme
+    head: Corpus  # head records of the touched components, with the head programme
+    diagnostics: list[Diagnostic]  # every file's and every component's findings on the head
+    files: int  # record files in the work tree
+    records: int  # valid records among them
     merge_base: str  # commit sha
     changed: list[str] = field(default_factory=list)  # record files added, modified or deleted
-    checked: int = 0  # files parsed and validated in this run (the rest came from the cache or the head)
+    checked: int = 0  # files parsed and validated in this run (the rest came from the cache)
+    evaluated: int = 0  # components whose rules ran in this run (the rest came from the cache)
 
 
 @dataclass(frozen=True)
@@ -63,13 +73,14 @@ def validate_change(root: Path, base: str, paths: Sequence[str] = (), today: dt.
     """Validate the working tree as ``jiebang validate`` does, plus the change rules
     C001–C004 against the merge base of ``base`` and HEAD; report findings in ``paths``."""
     repo, merge_base = _open(root, base)
-    cache = FileCache(_cache_dir(root), _reader(root, repo))
-    change = compare(repo, root, merge_base, cache)
+    cache = ChangeCache(_cache_dir(root))
+    with bulk():
+        change = compare(repo, root, merge_base, cache)
+        overrides, malformed = read_overrides(repo, merge_base)
+        found = run_change_rules(change.base, change.head, today or dates.today())
     cache.save()
-    overrides, malformed = read_overrides(repo, merge_base)
-    found = run_change_rules(change.base.corpus, change.head.corpus, today or dates.today())
-    change.head.diagnostics.extend(apply_overrides(found, overrides, malformed))
-    return report_for(change.head, paths, root)
+    findings = change.diagnostics + apply_overrides(found, overrides, malformed)
+    return make_report(findings, change.files, change.records, paths, root)
 
 
 def _open(root: Path, base: str) -> tuple[GitRecords, str]:
@@ -83,34 +94,137 @@ def _open(root: Path, base: str) -> tuple[GitRecords, str]:
     return repo, repo.merge_base(target, repo.head()).hexsha
 
 
-def compare(repo: GitRecords, root: Path, merge_base: str, cache: FileCache | None = None) -> Change:
-    """Load the working tree and the record set at ``merge_base``, checking each file at most once."""
-    at_base = {b.path: b.sha for b in repo.blobs(repo.resolve(merge_base))}
-    checked = 0
+class _Files:
+    """Checked files on one side of the change: entries from the cache or checked now,
+    and, for the components this run loads, the records themselves."""
 
-    def check(path: str, sha: str | None, raw: bytes | OSError | None = None) -> FileResult:
-        """One file's result: from the cache when it has this blob, else checked (raw None: read the blob)."""
-        nonlocal checked
-        key = (path, sha or "")
-        if cache is not None and sha and key in cache:
-            return cache[key]
-        result = check_file(path, raw if raw is not None else repo.read(key[1]))
-        checked += 1
-        if cache is not None and sha:
-            cache[key] = result
-        return result
+    def __init__(self, cache: ChangeCache, read: Callable[[list[tuple[str, str]]], Iterable[tuple[str, bytes | OSError]]]) -> None:
+        self.cache = cache
+        self.read = read  # (path, blob) pairs → (path, bytes) pairs
+        self.results: dict[str, FileResult] = {}  # checked in this run, by path
+        self.checked = 0
 
-    head: list[FileResult] = []
-    unchanged: dict[str, FileResult] = {}
-    for rel, raw in read_files(root, iter_record_files(root)):
-        sha = None if isinstance(raw, OSError) else blob_id(raw)
-        head.append(check(rel, sha, raw))
-        if sha is not None and at_base.get(rel) == sha:
-            unchanged[rel] = head[-1]
-    others = sorted((p, sha) for p, sha in at_base.items() if p not in unchanged)
-    base = list(unchanged.values()) + [check(p, sha) for p, sha in others]
-    changed = sorted({r.path for r in head if r.path not in unchanged} | {p for p, _ in others})
-    return Change(load_results(base), load_results(head), merge_base, changed, checked)
+    def entries(self, blobs: dict[str, str]) -> dict[str, Entry]:
+        """An entry for every file: cached, or checked now (all misses in one batch)."""
+        found = {p: e for (p, _), e in self.cache.entries(blobs.items()).items()}
+        found.update(self.check([(p, sha) for p, sha in blobs.items() if p not in found]))
+        return found
+
+    def check(self, files: list[tuple[str, str]], cached: bool = False) -> dict[str, Entry]:
+        blob = dict(files)
+        out = {}
+        for result in check_files(self.read(files)):
+            self.results[result.path] = result
+            out[result.path] = Entry.of(result, blob[result.path])
+        if not cached:
+            self.cache.add(out.values())
+        self.checked += len(files)
+        return out
+
+    def records(self, entries: Iterable[Entry]) -> list[FileResult]:
+        """The checked files of these entries, checking now those that came from the cache."""
+        entries = list(entries)
+        self.check([(e.path, e.blob) for e in entries if e.path not in self.results], cached=True)
+        return [self.results[e.path] for e in entries]
+
+
+def compare(repo: GitRecords, root: Path, merge_base: str, cache: ChangeCache) -> Change:
+    """Every finding on the work tree, and both sides of what the change touches,
+    loading and checking only the components of the reference graph that it reaches:
+    those of the files that differ from the last run's state, or from the merge base."""
+    state = cache.state()
+    vs_base = repo.differences(merge_base)
+    vs_state: dict[str, tuple[str | None, str | None]] = {}
+    if state is not None and state.commit != merge_base:
+        try:
+            vs_state = repo.differences(state.commit)
+        except CannotRun:
+            state = None  # the commit is not in this clone: start afresh
+    hashed: dict[str, str | None]  # candidate → its blob id in the work tree, "" to read it, None if deleted
+    if state is None:
+        candidates = set(repo.work_tree_files())
+        hashed = dict.fromkeys(candidates, "")  # read them all: every one is checked
+    else:
+        candidates = set(vs_base) | set(vs_state) | state.differing
+        hashed = {p: seen[1] for p in candidates if (seen := vs_base.get(p) or vs_state.get(p)) is not None}
+        hashed.update(repo.blobs_at(merge_base, [p for p in candidates if p not in hashed]))  # the same as at the merge base
+    read_now = {
+        p: raw for p, raw in read_files(root, sorted(p for p, b in hashed.items() if b == "")) if not isinstance(raw, FileNotFoundError)
+    }
+    now = {p: b for p, b in hashed.items() if b}  # candidates in the work tree, by blob id (deleted ones left out)
+    now.update((p, blob_id(raw) if isinstance(raw, bytes) else "") for p, raw in read_now.items())
+    old = cache.state_files(candidates) if state is not None else {}
+    differ = {p for p in candidates if now.get(p) != (old[p][0] if p in old else None)}
+
+    def from_work_tree(files: list[tuple[str, str]]) -> Iterator[tuple[str, bytes | OSError]]:
+        yield from ((p, read_now[p]) for p, _ in files if p in read_now)
+        yield from read_files(root, [p for p, _ in files if p not in read_now])
+
+    head_files = _Files(cache, from_work_tree)
+    new = head_files.entries({p: now[p] for p in differ if p in now})
+    changed = {p for p, (before, _) in vs_base.items() if before != now.get(p)}
+    base_files = _Files(cache, lambda files: ((p, repo.read(sha)) for p, sha in files))
+    base_changed = base_files.entries({p: sha for p in changed if (sha := vs_base[p][0])})
+
+    # The components to load again: those of the files that differ, and those they now reach.
+    nodes = {n for e in (*new.values(), *base_changed.values()) for n in (e.node, *e.refs)}
+    touched = {old[p][1] for p in differ | changed if p in old} | cache.components_of(nodes)
+    if any(e.is_program for e in new.values()) or any(old[p][1] == "" for p in differ if p in old):
+        touched |= cache.all_components()  # the programme is read by every rule: every component's findings change
+    on_disk = {**cache.files_of(touched | {""}), **{p: now[p] for p in new}}
+    for p in differ - now.keys():
+        on_disk.pop(p, None)  # deleted
+    head = {**head_files.entries({p: b for p, b in on_disk.items() if p not in new}), **new}
+    programs = sorted((e for e in head.values() if e.is_program), key=lambda e: e.path)
+    base_programs = [e for e in programs if e.path not in changed] + [e for e in base_changed.values() if e.is_program]
+
+    diagnostics, files, records = cache.kept(touched | {""})
+    diagnostics += [d for e in head.values() for d in e.diagnostics]
+    program = f"{RECORDS}/program.yaml"
+    if program not in head and not (program in now if program in candidates else cache.state_files([program])):
+        diagnostics.append(missing_program())
+    touched_head: list[FileResult] = []
+    touched_base: list[FileResult] = []
+    groups: list[Group] = []
+    evaluated = 0
+    for group in [[], *components([*head.values(), *base_changed.values()])]:  # [] first: the programme alone
+        on_head = [e for e in group if head.get(e.path) is e]
+        key = component_key(on_head, programs)
+        found = cache.findings(key)
+        if found is None:
+            found = tuple(run_rules(_corpus([*head_files.records(on_head), *head_files.records(programs)])))
+            cache.add_findings(key, found)
+            evaluated += 1
+        diagnostics.extend(found)
+        if group:
+            groups.append(Group(key, on_head, found))
+        if any(e.path in changed for e in group):  # the change rules compare what changed, with its component
+            touched_head += head_files.records(on_head)
+            touched_base += head_files.records([e for e in on_head if e.path not in changed])  # the same at the base
+            touched_base += base_files.records([e for e in group if base_changed.get(e.path) is e])
+    cache.replace(touched | {""}, differ, groups, programs, State(merge_base, frozenset(changed)))
+    return Change(
+        base=_corpus(
+            [
+                *touched_base,
+                *head_files.records([e for e in base_programs if e.path not in changed]),
+                *base_files.records([e for e in base_programs if e.path in changed]),
+            ]
+        ),
+        head=_corpus([*touched_head, *head_files.records(programs)]),
+        diagnostics=diagnostics,
+        files=files + len(head),
+        records=records + sum(1 for e in head.values() if e.kind is not None),
+        merge_base=merge_base,
+        changed=sorted(changed),
+        checked=head_files.checked + base_files.checked,
+        evaluated=evaluated,
+    )
+
+
+def _corpus(results: Iterable[FileResult]) -> Corpus:
+    results = list(results)
+    return Corpus([r.record for r in results if r.record is not None], [r.stem for r in results if r.record is None])
 
 
 def read_overrides(repo: GitRecords, merge_base: str) -> tuple[dict[str, list[Override]], list[tuple[str, str]]]:
@@ -152,19 +266,3 @@ def _cache_dir(root: Path) -> Path | None:
     if value is None:
         return root / CACHE_DIR
     return None if value.strip().lower() in ("", "0", "off", "no", "false") else Path(value)
-
-
-def _reader(root: Path, repo: GitRecords) -> Reader:
-    """Bytes of a cached file, for a finding's position: the work tree if it still holds
-    that blob, else git's object database; empty (position 1:1) if neither has it."""
-
-    def read(path: str, sha: str) -> bytes:
-        try:
-            raw = (root / path).read_bytes()
-            if blob_id(raw) == sha:
-                return raw
-        except OSError:
-            pass
-        return repo.read_if_present(sha) or b""
-
-    return read

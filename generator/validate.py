@@ -60,10 +60,12 @@ def load_results(results: Iterable[FileResult]) -> Loaded:
     broken = [r.stem for r in results if r.record is None]
     loaded = Loaded(Corpus(records, broken), [d for r in results for d in r.diagnostics], len(results))
     if not any(r.path.endswith("program.yaml") and len(PurePosixPath(r.path).parts) == 2 for r in results):
-        loaded.diagnostics.append(
-            Diagnostic(f"{RECORDS}/program.yaml", 1, 1, "S004", ERROR, "缺少 records/program.yaml：每个记录仓库必须有且只有一个方案文件。")
-        )
+        loaded.diagnostics.append(missing_program())
     return loaded
+
+
+def missing_program() -> Diagnostic:
+    return Diagnostic(f"{RECORDS}/program.yaml", 1, 1, "S004", ERROR, "缺少 records/program.yaml：每个记录仓库必须有且只有一个方案文件。")
 
 
 def load_tree(root: Path) -> Loaded:
@@ -93,12 +95,17 @@ def validate(root: Path, paths: Sequence[str] = ()) -> Report:
 def report_for(loaded: Loaded, paths: Sequence[str], root: Path) -> Report:
     with bulk():
         findings = loaded.diagnostics + run_rules(loaded.corpus)
+    return make_report(findings, loaded.files, len(loaded.corpus), paths, root)
+
+
+def make_report(findings: list[Diagnostic], files: int, records: int, paths: Sequence[str], root: Path) -> Report:
+    """The report of a run: its findings in ``paths`` (all when empty)."""
     wanted = [w for w in (_relative(root, p) for p in paths) if w not in ("", ".")]
     if len(wanted) < len(paths):
         wanted = []  # the repo root itself was named: everything
     if wanted:
         findings = [d for d in findings if any(d.path == w or d.path.startswith(w.rstrip("/") + "/") for w in wanted)]
-    report = Report(files=loaded.files, records=len(loaded.corpus))
+    report = Report(files=files, records=records)
     report.extend(findings)
     return report
 

@@ -18,8 +18,9 @@ from generator.changes import compare, validate_change
 from generator.cli import main
 from generator.diagnostics import ERROR, INFO, Diagnostic
 from generator.history.repo import GitRecords
-from generator.records.cache import FileCache
-from tests.conftest import apply_edits, make_records
+from generator.records.cache import ChangeCache
+from generator.validate import validate
+from tests.conftest import BASE, apply_edits, make_records
 from tests.test_git_records import git
 
 TODAY = dt.date(2025, 1, 6)
@@ -246,19 +247,41 @@ def test_changes_on_the_base_branch_after_branching_are_not_the_changes(repo: Pa
     assert [d for d in report.sorted() if d.rule.startswith("C")] == []
 
 
-def test_unchanged_files_come_from_the_cache_and_keep_their_findings(repo: Path, tmp_path: Path) -> None:
-    commit(repo, delete=["records/needs/N-2024-001.yaml"])  # L-2024-001 (unchanged) now cites a missing need
+NEED_2 = "records/needs/N-2024-002.yaml"
+SECOND_NEED = (
+    (BASE / "records/needs/N-2024-001.yaml")
+    .read_text(encoding="utf-8")
+    .replace("N-2024-001", "N-2024-002")
+    .replace("status: refined\nrefined_into: [L-2024-001]\n", "status: submitted\n")
+)
+
+
+def test_a_warm_cache_checks_only_the_component_a_change_reaches(repo: Path, tmp_path: Path) -> None:
+    git(repo, "checkout", "-q", "main")
+    commit(repo, write={NEED_2: SECOND_NEED}, date="2024-07-02T09:00:00+08:00")  # a need no record refers to: its own component
+    git(repo, "checkout", "-q", "-B", "change")
+    commit(repo, edit={NEED_2: [["problem: ", "problem: 经复核，"]]})
     src = GitRecords(repo)
     base = git(repo, "merge-base", "main", "HEAD").strip()
-    cold = compare(src, repo, base, FileCache(tmp_path / "empty", src.read))
-    assert cold.checked == 15 and cold.changed == ["records/needs/N-2024-001.yaml"]  # 14 files + the deleted one at base
+    cold = compare(src, repo, base, ChangeCache(None))
+    assert (cold.checked, cold.evaluated, cold.changed) == (17, 3, [NEED_2])  # 16 files + N-2024-002 at base; programme, 2 components
     first = validate_change(repo, "main", today=TODAY)  # fills the cache under $JIEBANG_CACHE
-    warm_cache = FileCache(tmp_path / "cache", src.read)
-    warm = compare(src, repo, base, warm_cache)
-    assert (warm.checked, warm_cache.hits) == (0, 15)
+    cache = ChangeCache(tmp_path / "cache")
+    warm = compare(src, repo, base, cache)
+    cache.save()
+    assert (warm.checked, warm.evaluated) == (3, 0)  # N-2024-002 on both sides and the programme, for the change rules
+    assert [r.id for r in warm.head] == ["N-2024-002", "shapingba"] and [r.id for r in warm.base] == ["N-2024-002", "shapingba"]
     second = validate_change(repo, "main", today=TODAY)
-    assert where(second.sorted()) == where(first.sorted())
-    assert where([d for d in second.sorted() if d.rule == "R001"]) == [f"{LIST}:7:9"]  # position parsed again on demand
+    assert second.sorted() == first.sorted() == validate(repo).sorted() == []
+
+
+def test_unchanged_files_keep_their_findings_from_the_cache(repo: Path) -> None:
+    commit(repo, delete=["records/needs/N-2024-001.yaml"])  # L-2024-001 (unchanged) now cites a missing need
+    first = validate_change(repo, "main", today=TODAY)  # cold: fills the cache
+    second = validate_change(repo, "main", today=TODAY)
+    assert [d.as_json() for d in second.sorted()] == [d.as_json() for d in first.sorted()]
+    assert where([d for d in second.sorted() if d.rule == "R001"]) == [f"{LIST}:7:9"]
+    assert [d for d in second.sorted() if d.rule != "C001"] == validate(repo).sorted()
 
 
 def test_a_broken_unchanged_file_stays_broken_from_the_cache(repo: Path) -> None:
@@ -303,3 +326,45 @@ def test_clean_change_exits_zero(repo: Path) -> None:
     commit(repo, edit={"records/bids/B-2024-002.yaml": [["status: submitted", "status: withdrawn"]]})
     code, out = run("validate", "--base", "main", "--root", str(repo))
     assert (code, out.strip()) == (0, "共检查 15 个文件、15 条记录：0 个错误，0 个警告。")
+
+
+def test_a_sequence_of_runs_on_one_cache_gives_what_a_fresh_check_gives(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Each run starts from the state the last one left: edits in and across components,
+    a deleted file, a reference that joins two components, the programme, a moved base."""
+
+    def check() -> None:
+        warm = [d.as_json() for d in validate_change(repo, "main", today=TODAY).sorted()]
+        monkeypatch.setenv("JIEBANG_CACHE", "off")
+        cold = [d.as_json() for d in validate_change(repo, "main", today=TODAY).sorted()]
+        monkeypatch.setenv("JIEBANG_CACHE", str(tmp_path / "cache"))
+        assert warm == cold
+        assert [d for d in warm if not str(d["rule"]).startswith("C")] == [d.as_json() for d in validate(repo).sorted()]
+
+    git(repo, "checkout", "-q", "main")
+    commit(repo, write={NEED_2: SECOND_NEED}, date="2024-07-02T09:00:00+08:00")
+    git(repo, "checkout", "-q", "-B", "change")
+    check()  # cold: fills the cache
+    apply_edits(repo, edit={NEED_2: [["problem: ", "problem: 经复核，"]]})  # in the work tree only
+    check()
+    commit(repo)
+    check()
+    apply_edits(repo, edit={"records/program.yaml": [["min_panel_size: 5", "min_panel_size: 9"]]})  # E001 on every panel
+    check()
+    git(repo, "checkout", "-q", "--", "records/program.yaml")
+    check()
+    apply_edits(repo, delete=["records/bids/B-2024-002.yaml"])  # R-2024-002 selected it: R001, and C001 (it was public)
+    check()
+    apply_edits(repo, edit={NEED_2: [["status: submitted\n", "status: refined\nrefined_into: [L-2024-001]\n"]]})  # joins the two
+    check()
+    apply_edits(repo, edit={"records/program.yaml": [["min_panel_size: 5", "min_panel_size: 9"]]})  # E001 on every panel
+    check()
+    git(repo, "checkout", "-q", "--", ".")
+    git(repo, "checkout", "-q", "main")
+    commit(repo, edit={LIST: [["title: 高精度", "title: 超高精度"]]}, date="2024-08-02T09:00:00+08:00")  # the base moves on
+    git(repo, "checkout", "-q", "-B", "change")
+    apply_edits(repo, edit={"records/bids/B-2024-002.yaml": [["requested_cny: 90000", "requested_cny: 90000.5"]]})  # S003
+    check()
+    git(repo, "checkout", "-q", "--", ".")
+    check()

@@ -34,13 +34,29 @@ def test_records_at_a_revision_and_a_date(repo: Path) -> None:
     assert src.load_at("HEAD").corpus.lists[0].source.path == "records/lists/L-2024-001.yaml"
 
 
-def test_cache_reuses_unchanged_blobs(repo: Path) -> None:
+def test_what_differs_in_the_work_tree_is_asked_of_git_without_reading_files(repo: Path) -> None:
     src = GitRecords(repo)
-    cache: dict = {}
-    src.load_at("HEAD~1", cache)
-    assert len(cache) == 15
-    src.load_at("HEAD", cache)
-    assert len(cache) == 16  # only the changed list was checked again
+    listed = "records/lists/L-2024-001.yaml"
+    at_first = git(repo, "rev-parse", f"HEAD~1:{listed}").strip()
+    at_head = git(repo, "rev-parse", f"HEAD:{listed}").strip()
+    assert src.differences("HEAD") == {}
+    assert src.differences("HEAD~1") == {listed: (at_first, at_head)}  # committed: git knows the blob
+    (repo / "records/bids/B-2024-002.yaml").write_text("kind: bid\n", encoding="utf-8")  # modified, not staged
+    (repo / "records/awards/A-2024-001-3.yaml").unlink()
+    (repo / "records/needs/N-2024-009.yaml").write_text("kind: need\n", encoding="utf-8")  # untracked
+    (repo / ".gitignore").write_text("records/needs/scratch.yaml\n", encoding="utf-8")
+    (repo / "records/needs/scratch.yaml").write_text("kind: need\n", encoding="utf-8")  # ignored: not a record of the repo
+    found = src.differences("HEAD")
+    bid = git(repo, "rev-parse", "HEAD:records/bids/B-2024-002.yaml").strip()
+    award = git(repo, "rev-parse", "HEAD:records/awards/A-2024-001-3.yaml").strip()
+    assert found == {
+        "records/bids/B-2024-002.yaml": (bid, ""),  # "": read and hash it
+        "records/awards/A-2024-001-3.yaml": (award, None),
+        "records/needs/N-2024-009.yaml": (None, ""),
+    }
+    files = src.work_tree_files()
+    assert "records/needs/N-2024-009.yaml" in files and "records/needs/scratch.yaml" not in files and len(files) == 16
+    assert src.blobs_at("HEAD~1", [listed, "records/needs/N-2024-009.yaml"]) == {listed: at_first}
 
 
 def test_unknown_revision_and_date_before_history(repo: Path) -> None:

@@ -84,7 +84,10 @@ def test_pull_requests_are_validated_against_their_base_and_previewed() -> None:
     assert "format('origin/{0}', github.base_ref)" in change["env"]["BASE"]
     assert "merge_group.base_sha" in change["env"]["BASE"]
     assert "jiebang schemas --check" in _runs(wf, "validate") and "bash .ci/test" in _runs(wf, "validate")
-    assert steps["Restore the cache of checked record files (keyed by path and git blob id)"]["with"]["path"] == ".jiebang-cache"
+    assert (
+        steps["Restore the cache of checked record files and components (main's, or this branch's last run)"]["with"]["path"]
+        == ".jiebang-cache"
+    )
     assert "jiebang build --out public" in _runs(wf, "preview")
     upload = next(s for s in _steps(wf, "preview") if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"] == "public/"

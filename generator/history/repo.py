@@ -4,28 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, MutableMapping
+import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import git
 
 from generator.dates import SHANGHAI
-from generator.records.files import RECORDS, SUFFIXES, FileResult, check_file
+from generator.records.files import RECORDS, SUFFIXES, check_file
 from generator.validate import CannotRun, Loaded, load_results
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FETCH_HINT = "请获取完整历史后重试：git fetch --unshallow（GitHub Actions 中设置 actions/checkout 的 fetch-depth: 0）。"
-
-# A cache of checked files keyed by (path, blob id): the same blob at the same path
-# always gives the same result, so unchanged files are never parsed twice.
-FileCache = MutableMapping[tuple[str, str], FileResult]
 
 
 @dataclass(frozen=True)
 class Blob:
     path: str  # repo-relative, posix
     sha: str  # git blob id (hex)
+
+
+def _null(sha: str) -> bool:
+    return not sha.strip("0")
 
 
 class GitRecords:
@@ -96,6 +97,54 @@ class GitRecords:
                 found.append(Blob(path, sha))
         return sorted(found, key=lambda b: b.path)
 
+    def _git(self, *commands: list[str]) -> list[list[str]]:
+        """Run git commands on the record files at the same time; the NUL-separated fields of each output."""
+        running = [
+            subprocess.Popen(["git", *args, "--", RECORDS], cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for args in commands
+        ]
+        out = []
+        for args, proc in zip(commands, running, strict=True):
+            stdout, stderr = proc.communicate()
+            if proc.returncode:
+                raise CannotRun(f"git {args[0]} 失败：{stderr.decode('utf-8', 'replace').strip()}")
+            out.append([p for p in stdout.decode("utf-8", "surrogateescape").split("\0") if p])
+        return out
+
+    def work_tree_files(self) -> list[str]:
+        """Every record file git sees in the work tree: tracked or untracked, not ignored
+        (a tracked file deleted from the work tree is listed; reading it fails)."""
+        (found,) = self._git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"])
+        return sorted(p for p in set(found) if p.endswith(SUFFIXES))
+
+    def differences(self, rev: str) -> dict[str, tuple[str | None, str | None]]:
+        """The record files whose work-tree content differs from commit ``rev``, without
+        reading a file: path → (blob id at ``rev`` or None, blob id in the work tree,
+        "" when git has not hashed it and it must be read, or None when deleted)."""
+        raw, untracked = self._git(
+            ["diff", "--raw", "-z", "--no-abbrev", "--no-renames", rev], ["ls-files", "-z", "--others", "--exclude-standard"]
+        )
+        found: dict[str, tuple[str | None, str | None]] = {}
+        for meta, path in zip(raw[::2], raw[1::2], strict=True):
+            _old_mode, _new_mode, old, new, status = meta.split()
+            if path.endswith(SUFFIXES):
+                found[path] = (None if _null(old) else old, None if status == "D" else "" if _null(new) else new)
+        found.update((p, (None, "")) for p in untracked if p.endswith(SUFFIXES))
+        return found
+
+    def blobs_at(self, rev: str, paths: Iterable[str]) -> dict[str, str]:
+        """The blob ids of these record files at commit ``rev`` (absent: not there)."""
+        wanted = set(paths)
+        if not wanted:
+            return {}
+        (out,) = self._git(["ls-tree", "-r", "-z", "--full-tree", rev])
+        found = {}
+        for entry in out:
+            meta, path = entry.split("\t", 1)
+            if path in wanted:
+                found[path] = meta.split()[2]
+        return found
+
     def read(self, sha: str) -> bytes:
         return bytes(self.repo.odb.stream(bytes.fromhex(sha)).read())
 
@@ -106,21 +155,10 @@ class GitRecords:
         except (ValueError, git.exc.ODBError):
             return None
 
-    def check_blobs(self, blobs: list[Blob], cache: FileCache | None = None) -> Iterator[FileResult]:
-        for blob in blobs:
-            key = (blob.path, blob.sha)
-            if cache is not None and key in cache:
-                yield cache[key]
-                continue
-            result = check_file(blob.path, self.read(blob.sha))
-            if cache is not None:
-                cache[key] = result
-            yield result
-
-    def load_at(self, rev: str | git.Commit, cache: FileCache | None = None) -> Loaded:
+    def load_at(self, rev: str | git.Commit) -> Loaded:
         """The record set exactly as it stood at ``rev`` (a revision, date or commit)."""
         commit = rev if isinstance(rev, git.Commit) else self.resolve(rev)
-        return load_results(self.check_blobs(self.blobs(commit), cache))
+        return load_results(check_file(b.path, self.read(b.sha)) for b in self.blobs(commit))
 
     def trailers(self, rev: str | git.Commit) -> list[tuple[str, str]]:
         """The trailers (``Key: value`` lines at the end of the message) of one commit, in order."""

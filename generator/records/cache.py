@@ -1,16 +1,26 @@
-"""An on-disk cache of checked record files, keyed by (path, git blob id).
+"""The on-disk cache of ``validate --base``: checked files, component findings, and the
+record set of the last run, so that the next run checks again only what differs.
 
-``check_file(path, bytes)`` is pure, and a git blob id names the bytes, so a file that
-is unchanged since the last run needs neither parsing nor schema or model validation:
-its result (the record, or its findings) is read back from the cache. A result is
-stored in full, findings included, so a cache hit reports exactly what a fresh check
-would; entries are only valid for the code that made them (``fingerprint()``), so a
-change to the models, the schemas or the loader invalidates the whole cache.
+Three things are kept, each exact by construction:
 
-The cache is JSON (no pickle: a restored cache never runs code) under
-``.jiebang-cache/`` in the records repository, which ignores itself (it holds its own
-``.gitignore``). A record read back has no YAML node tree; its ``LazySource`` parses
-the file again only if a finding on that record needs a line and column.
+- ``files``: per (path, git blob id), the file's graph entry (``graph.Entry``: the
+  record's id, the ids it refers to, the findings of parsing, schema and model).
+  ``check_file`` is pure and a blob id names the bytes, so an entry equals a fresh check.
+- ``components``: per ``component_key`` (a digest of the (path, blob id) of a
+  component's files and of the programme files), the corpus rules' findings on it. The
+  rules read nothing else (``graph``), so they equal a fresh run of the rules.
+- the **state**: the work tree the last run checked — every file with its blob id, its
+  node and its component, every node's component — and the commit it was compared
+  with plus the paths where it differed from that commit. The next run asks git only
+  which files differ from that commit, and loads just the components they reach.
+
+Entries are valid only for the code and library versions that made them
+(``fingerprint()``): a change to the models, the rules, the schemas or the holiday
+calendar starts an empty cache. It is an SQLite database (standard library; no pickle,
+so a restored cache never runs code) under ``.jiebang-cache/`` in the records
+repository, which ignores itself. A run's changes are written in one transaction: an
+interrupted run leaves the previous state; a damaged or foreign database is replaced;
+a cache that cannot be written is skipped.
 """
 
 from __future__ import annotations
@@ -18,28 +28,33 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
+import sqlite3
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
-
 from generator.diagnostics import Diagnostic, Level
-from generator.models import KINDS, Source
-from generator.models.common import share_fields_sets
-from generator.records.files import FileResult
-from generator.records.load import parse
+from generator.records.graph import Entry
 
 CACHE_DIR = ".jiebang-cache"
 Key = tuple[str, str]  # (repo-relative path, git blob id)
-Reader = Callable[[str, str], bytes]  # (path, blob id) → the file's bytes
-_LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "jsonschema", "jsonschema-rs")
+_LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "jsonschema", "jsonschema-rs", "chinese-calendar")
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (path TEXT, blob TEXT, node TEXT NOT NULL, kind TEXT, refs TEXT NOT NULL, diagnostics TEXT,
+                    PRIMARY KEY (path, blob)) WITHOUT ROWID;
+CREATE TABLE components (key TEXT PRIMARY KEY, findings TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE state (path TEXT PRIMARY KEY, blob TEXT NOT NULL, kind TEXT, component TEXT NOT NULL, diagnostics TEXT) WITHOUT ROWID;
+CREATE INDEX state_component ON state (component);
+CREATE TABLE nodes (node TEXT PRIMARY KEY, component TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX nodes_component ON nodes (component);
+"""
+LOCK_WAIT = 30.0  # seconds to wait for another run on the same repository
+_CHUNK = 900  # SQLite's limit on variables per statement is 999 in old builds
 
 
 def blob_id(raw: bytes) -> str:
@@ -50,7 +65,7 @@ def blob_id(raw: bytes) -> str:
 @cache
 def fingerprint() -> str:
     """A digest of everything a check's result depends on: this package's code and the
-    versions of the libraries that parse and validate."""
+    versions of the libraries that parse, validate and count working days."""
     digest = hashlib.sha256(f"{sys.version_info[:2]}".encode())
     package = Path(__file__).resolve().parent.parent
     for path in sorted(package.rglob("*.py")):
@@ -61,137 +76,199 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-class LazySource(Source):
-    """A record's source whose node tree is parsed again only when a position is asked for."""
-
-    _read: Callable[[], bytes]
-
-    def __init__(self, path: str, read: Callable[[], bytes]) -> None:
-        object.__setattr__(self, "path", path)
-        object.__setattr__(self, "_read", read)
-
-    @property  # type: ignore[override]
-    def node(self) -> yaml.Node | None:
-        if "_node" not in self.__dict__:
-            try:
-                doc, _ = parse(self.path, self._read())
-            except OSError:
-                doc = None
-            object.__setattr__(self, "_node", doc.node if doc else None)
-        node: yaml.Node | None = self.__dict__["_node"]
-        return node
+def component_key(files: Iterable[Entry], programs: Iterable[Entry]) -> str:
+    """What a component's findings depend on: its files and the programme files, by content."""
+    digest = hashlib.sha256()
+    for e in (*sorted(programs, key=lambda e: e.path), *sorted(files, key=lambda e: e.path)):
+        digest.update(f"{e.path}\0{e.blob}\n".encode())
+    return digest.hexdigest()
 
 
-class FileCache(MutableMapping[Key, FileResult]):
-    """Checked files by (path, blob id), loaded from and saved to ``directory``.
+@dataclass(frozen=True)
+class State:
+    """The work tree the last run checked, as the difference from a commit."""
 
-    ``read(path, blob)`` gives a cached record's bytes back when a finding needs its
-    position. ``save()`` keeps only the entries this run used, so the cache follows the
-    repository instead of growing with every revision it has seen.
-    """
+    commit: str  # the commit that run compared with
+    differing: frozenset[str]  # paths where the checked work tree differed from it
 
-    def __init__(self, directory: Path | None, read: Reader) -> None:
+
+@dataclass(frozen=True)
+class Group:
+    """One component as this run found it: its files (head side) and its findings."""
+
+    key: str
+    entries: list[Entry]
+    findings: tuple[Diagnostic, ...]
+
+
+class ChangeCache:
+    """The cache database; ``directory`` None keeps it in memory for one run."""
+
+    def __init__(self, directory: Path | None) -> None:
         self.directory = directory
-        self.read = read
-        self.hits = 0
-        self._stored: dict[str, Any] = self._load()
-        self._results: dict[Key, FileResult] = {}
-        self._dirty = False  # something was added since loading
+        self.db = self._open()
 
     @property
     def file(self) -> Path | None:
-        return self.directory / f"files-{fingerprint()}.json" if self.directory else None
+        return self.directory / "changes.sqlite" if self.directory else None
 
-    def _load(self) -> dict[str, Any]:
-        if self.file is None or not self.file.is_file():
-            return {}
+    def _open(self) -> sqlite3.Connection:
+        """The database, holding its write lock for this run (runs on one repository
+        take turns); in memory, as a cold run, when there is no directory, it cannot be
+        written, or another run holds it longer than ``LOCK_WAIT``."""
+        if self.file is not None:
+            with contextlib.suppress(OSError, sqlite3.OperationalError):
+                self.file.parent.mkdir(parents=True, exist_ok=True)
+                ignore = self.file.parent / ".gitignore"
+                if not ignore.exists():
+                    ignore.write_text("# jiebang's cache of checked record files; safe to delete.\n*\n", encoding="utf-8")
+                try:
+                    db = self._locked(self.file)
+                except sqlite3.DatabaseError as exc:
+                    if isinstance(exc, sqlite3.OperationalError):
+                        raise  # locked, read-only, …
+                    self.file.unlink()  # not a database: start afresh
+                    db = self._locked(self.file)
+                return db if self._usable(db) else self._create(db)
+        return self._create(self._locked(":memory:"))
+
+    @staticmethod
+    def _locked(file: Path | str) -> sqlite3.Connection:
+        db = sqlite3.connect(file, isolation_level=None, timeout=LOCK_WAIT)
+        db.execute("BEGIN IMMEDIATE")
+        return db
+
+    @staticmethod
+    def _usable(db: sqlite3.Connection) -> bool:
         try:
-            data = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}  # unreadable or half-written: start afresh
-        entries = data.get("entries") if isinstance(data, dict) and data.get("fingerprint") == fingerprint() else None
-        return entries if isinstance(entries, dict) else {}
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        except sqlite3.DatabaseError:
+            return False  # empty or of another layout
+        return row is not None and row[0] == fingerprint()
 
-    def __getitem__(self, key: Key) -> FileResult:
-        if key in self._results:
-            return self._results[key]
-        stored = self._stored.get(_name(key))
-        result = self._restore(key, stored) if stored is not None else None
-        if result is None:
-            raise KeyError(key)
-        self.hits += 1
-        self._results[key] = result
-        return result
+    @staticmethod
+    def _create(db: sqlite3.Connection) -> sqlite3.Connection:
+        """Our tables, empty, in the transaction ``db`` holds."""
+        for table in ("meta", "files", "components", "state", "nodes"):
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint(),))
+        return db
 
-    def __setitem__(self, key: Key, result: FileResult) -> None:
-        self._results[key] = result
-        self._dirty = True
+    # Checked files and component findings, by content
 
-    def __delitem__(self, key: Key) -> None:
-        self._results.pop(key, None)
-        self._stored.pop(_name(key), None)
-        self._dirty = True
+    def entries(self, keys: Iterable[Key]) -> dict[Key, Entry]:
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (path TEXT, blob TEXT)")
+        self.db.execute("DELETE FROM wanted")
+        self.db.executemany("INSERT INTO wanted VALUES (?, ?)", keys)
+        found = {}
+        for path, blob, node, kind, refs, diagnostics in self.db.execute("SELECT files.* FROM wanted JOIN files USING (path, blob)"):
+            found[(path, blob)] = Entry(path, blob, node, kind, tuple(json.loads(refs)), _diagnostics(diagnostics))
+        return found
 
-    def __iter__(self) -> Iterator[Key]:
-        names = {_name(k) for k in self._results}
-        yield from self._results
-        for name in self._stored:
-            if name not in names:
-                path, _, sha = name.rpartition("\t")
-                yield (path, sha)
+    def add(self, entries: Iterable[Entry]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+            ((e.path, e.blob, e.node, e.kind, json.dumps(e.refs), _json(e.diagnostics)) for e in entries if e.blob),
+        )
 
-    def __len__(self) -> int:
-        return len(set(self._stored) | {_name(k) for k in self._results})
+    def findings(self, key: str) -> tuple[Diagnostic, ...] | None:
+        row = self.db.execute("SELECT findings FROM components WHERE key = ?", (key,)).fetchone()
+        return _diagnostics(row[0]) if row else None
 
-    def _restore(self, key: Key, stored: Any) -> FileResult | None:
-        path, sha = key
-        try:
-            diagnostics = tuple(_diagnostic(d) for d in stored["diagnostics"])
-            record = None
-            if stored.get("record") is not None:
-                record = KINDS[stored["kind"]].model.model_validate(stored["record"])
-                share_fields_sets(record)
-                record.attach(LazySource(path, lambda: self.read(path, sha)))
-            return FileResult(path, record, diagnostics)
-        except (KeyError, TypeError, ValueError, ValidationError):
-            return None  # an entry that does not restore cleanly is a miss, never a guess
+    def add_findings(self, key: str, findings: Iterable[Diagnostic]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO components VALUES (?, ?)", (key, _json(tuple(findings)) or "[]"))
+
+    # The state of the last run
+
+    def state(self) -> State | None:
+        rows = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('commit', 'differing')").fetchall())
+        if "commit" not in rows:
+            return None
+        return State(rows["commit"], frozenset(json.loads(rows["differing"])))
+
+    def state_files(self, paths: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """path → (blob id, component) in the last run's work tree, for these paths."""
+        found: dict[str, tuple[str, str]] = {}
+        for chunk in _chunks(list(paths), _CHUNK):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT path, blob, component FROM state WHERE path IN ({marks})"
+            found.update((p, (b, c)) for p, b, c in self.db.execute(sql, chunk))
+        return found
+
+    def components_of(self, nodes: Iterable[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(list(nodes), _CHUNK):
+            marks = ",".join("?" * len(chunk))
+            found.update(c for (c,) in self.db.execute(f"SELECT component FROM nodes WHERE node IN ({marks})", chunk))
+        return found
+
+    def all_components(self) -> set[str]:
+        return {c for (c,) in self.db.execute("SELECT DISTINCT component FROM state")}
+
+    def files_of(self, components: Iterable[str]) -> dict[str, str]:
+        """path → blob id of every file of these components in the last run's work tree."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(components), _CHUNK):
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(f"SELECT path, blob FROM state WHERE component IN ({marks})", chunk))
+        return found
+
+    def kept(self, dropped: set[str]) -> tuple[list[Diagnostic], int, int]:
+        """The last run's findings on the components not in ``dropped`` — their files'
+        and their rules' — and how many files and records those components have."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS dropped (component TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM dropped")
+        self.db.executemany("INSERT INTO dropped VALUES (?)", ((c,) for c in dropped))
+        outside = "component NOT IN (SELECT component FROM dropped)"
+        files, records = self.db.execute(f"SELECT count(*), count(kind) FROM state WHERE {outside}").fetchone()
+        found = [
+            d
+            for (text,) in self.db.execute(f"SELECT diagnostics FROM state WHERE diagnostics IS NOT NULL AND {outside}")
+            for d in _diagnostics(text)
+        ]
+        keys = f"SELECT DISTINCT component FROM state WHERE {outside}"
+        rule_findings = self.db.execute(f"SELECT findings FROM components WHERE findings != '[]' AND key IN ({keys})")
+        found += [d for (text,) in rule_findings for d in _diagnostics(text)]
+        return found, files, records
+
+    def replace(self, dropped: set[str], removed: Iterable[str], groups: list[Group], programs: list[Entry], state: State) -> None:
+        """Record this run's work tree: the components in ``dropped`` and the files in
+        ``removed`` give way to ``groups``; programme files belong to no component."""
+        db = self.db
+        for chunk in _chunks(sorted(dropped), _CHUNK):
+            marks = ",".join("?" * len(chunk))
+            db.execute(f"DELETE FROM state WHERE component IN ({marks})", chunk)
+            db.execute(f"DELETE FROM nodes WHERE component IN ({marks})", chunk)
+        db.executemany("DELETE FROM state WHERE path = ?", ((p,) for p in removed))
+        db.executemany("DELETE FROM state WHERE path = ?", ((e.path,) for e in programs))
+        rows = [(e.path, e.blob, e.kind, "", _json(e.diagnostics)) for e in programs]
+        rows += [(e.path, e.blob, e.kind, g.key, _json(e.diagnostics)) for g in groups for e in g.entries]
+        db.executemany("INSERT OR REPLACE INTO state VALUES (?, ?, ?, ?, ?)", rows)
+        nodes = {n: g.key for g in groups for e in g.entries for n in (e.node, *e.refs)}
+        db.executemany("INSERT OR REPLACE INTO nodes VALUES (?, ?)", nodes.items())
+        db.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("commit", state.commit), ("differing", json.dumps(sorted(state.differing)))]
+        )
 
     def save(self) -> None:
-        """Write the entries used in this run; a cache that cannot be written is skipped."""
-        if self.file is None or self.directory is None:
-            return
-        if not self._dirty and len(self._results) == len(self._stored) and self.file.is_file():
-            return  # every stored entry was used and nothing was added: the file is already right
-        entries = {_name(k): _entry(r) for k, r in sorted(self._results.items())}
-        text = json.dumps({"fingerprint": fingerprint(), "entries": entries}, ensure_ascii=False, separators=(",", ":"))
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            ignore = self.directory / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# jiebang's cache of checked record files; safe to delete.\n*\n", encoding="utf-8")
-            for old in self.directory.glob("files-*.json"):
-                if old != self.file:
-                    old.unlink()
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".files-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(tmp, self.file)
-        except OSError:
-            return
+        """Commit this run's changes in one transaction; skipped if it cannot be written."""
+        with contextlib.suppress(sqlite3.Error):
+            self.db.execute("COMMIT")
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
 
 
-def _name(key: Key) -> str:
-    return f"{key[0]}\t{key[1]}"
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
-def _entry(result: FileResult) -> dict[str, Any]:
-    rec = result.record
-    return {
-        "kind": rec.kind if rec else None,
-        "record": rec.model_dump(mode="json") if rec else None,
-        "diagnostics": [d.as_json() for d in result.diagnostics],
-    }
+def _json(diagnostics: tuple[Diagnostic, ...]) -> str | None:
+    return json.dumps([d.as_json() for d in diagnostics], ensure_ascii=False) if diagnostics else None
 
 
-def _diagnostic(data: dict[str, Any]) -> Diagnostic:
-    return Diagnostic(**{**data, "level": Level(data["level"])})
+def _diagnostics(text: str | None) -> tuple[Diagnostic, ...]:
+    return tuple(Diagnostic(**{**d, "level": Level(d["level"])}) for d in json.loads(text)) if text else ()
