@@ -14,9 +14,13 @@ from urllib.parse import unquote, urlsplit
 from generator.models.common import ID_PATTERNS
 from generator.portal.public import PublicView, Target
 
-_HREF = re.compile(r"""\bhref="([^"]*)\"""")
-_ID_ATTR = re.compile(r"""\bid="([^"]*)\"""")
-RECORD_ID = re.compile(r"(?<![A-Za-z0-9-])(?:" + "|".join(p.strip("^$") for k, p in ID_PATTERNS.items() if k != "program") + r")(?![0-9-])")
+# Each pattern starts with what it matches literally and checks what comes before it
+# afterwards (a lookbehind): the regex engine then skips ahead to candidates instead of
+# trying every position of a page, which makes the checks several times faster.
+_HREF = re.compile(r"""href(?<=\bhref)="([^"]*)\"""")
+_ID_ATTR = re.compile(r"""id(?<=\bid)="([^"]*)\"""")
+_KIND_IDS = [p.strip("^$") for k, p in ID_PATTERNS.items() if k != "program"]  # each starts with its capital letter
+RECORD_ID = re.compile(r"[A-Z](?<![A-Za-z0-9-][A-Z])(?:" + "|".join(f"(?<={p[0]}){p[1:]}" for p in _KIND_IDS) + r")(?![0-9-])")
 TEXT_SUFFIXES = (".html", ".json", ".xml", ".csv", ".ics", ".txt", ".js")
 
 
