@@ -14,9 +14,13 @@ from urllib.parse import unquote, urlsplit
 from generator.models.common import ID_PATTERNS
 from generator.portal.public import PublicView, Target
 
-_HREF = re.compile(r"""\bhref="([^"]*)\"""")
-_ID_ATTR = re.compile(r"""\bid="([^"]*)\"""")
-RECORD_ID = re.compile(r"(?<![A-Za-z0-9-])(?:" + "|".join(p.strip("^$") for k, p in ID_PATTERNS.items() if k != "program") + r")(?![0-9-])")
+# Each pattern starts with what it matches literally and checks what comes before it
+# afterwards (a lookbehind): the regex engine then skips ahead to candidates instead of
+# trying every position of a page, which makes the checks several times faster.
+_HREF = re.compile(r"""href(?<=\bhref)="([^"]*)\"""")
+_ID_ATTR = re.compile(r"""id(?<=\bid)="([^"]*)\"""")
+_KIND_IDS = [p.strip("^$") for k, p in ID_PATTERNS.items() if k != "program"]  # each starts with its capital letter
+RECORD_ID = re.compile(r"[A-Z](?<![A-Za-z0-9-][A-Z])(?:" + "|".join(f"(?<={p[0]}){p[1:]}" for p in _KIND_IDS) + r")(?![0-9-])")
 TEXT_SUFFIXES = (".html", ".json", ".xml", ".csv", ".ics", ".txt", ".js")
 
 
@@ -36,18 +40,19 @@ def _ids(path: Path) -> frozenset[str]:
 def check_site(site: Path, view: PublicView, use_directory_urls: bool = True, base_path: str = "/") -> list[str]:
     """``base_path``: the path of the site URL, which absolute links (as in 404.html) start with."""
     _ids.cache_clear()
-    problems = _record_pages(site, view, use_directory_urls)
-    pages = sorted(site.rglob("*.html"))
+    base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     tree = _Tree.of(site)
-    for page in pages:
-        problems += _links(site, page, "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/", tree)
     hidden = {rid for rid in view.corpus.by_id if rid not in view.ids}
+    links: list[str] = []
+    leaks: list[str] = []
     for path in sorted(p for p in site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file()):
-        text = html.unescape(path.read_text(encoding="utf-8-sig", errors="replace"))
-        leaked = sorted({m for m in RECORD_ID.findall(text) if m in hidden})
+        text = path.read_text(encoding="utf-8-sig", errors="replace")  # each file read once for both checks
+        if path.suffix == ".html":
+            links += _links(site, path, base, tree, text)
+        leaked = sorted({m for m in RECORD_ID.findall(html.unescape(text)) if m in hidden})
         if leaked:
-            problems.append(f"{path.relative_to(site).as_posix()}：提及了非公开记录 {'、'.join(leaked)}")
-    return problems
+            leaks.append(f"{path.relative_to(site).as_posix()}：提及了非公开记录 {'、'.join(leaked)}")
+    return _record_pages(site, view, use_directory_urls) + links + leaks
 
 
 def _record_pages(site: Path, view: PublicView, use_directory_urls: bool) -> list[str]:
@@ -89,14 +94,15 @@ class _Tree:
         return cls(root, frozenset(files), frozenset(dirs))
 
 
-def _links(site: Path, page: Path, base: str, tree: _Tree | None = None) -> list[str]:
-    """Broken links of one page. Paths are normalised as strings against the listed
-    site (MkDocs writes no symbolic links): a national portal has ~10⁵ links."""
+def _links(site: Path, page: Path, base: str, tree: _Tree | None = None, text: str | None = None) -> list[str]:
+    """Broken links of one page (``text``: its content, when already read). Paths are normalised
+    as strings against the listed site (MkDocs writes no symbolic links): a national portal has ~10⁵ links."""
     tree = tree or _Tree.of(site)
+    text = page.read_text(encoding="utf-8") if text is None else text
     where = page.relative_to(site).as_posix()
     folder = os.path.dirname(os.path.join(tree.root, where))
     problems = []
-    for raw in sorted(set(_HREF.findall(page.read_text(encoding="utf-8")))):
+    for raw in sorted(set(_HREF.findall(text))):
         href = html.unescape(raw)
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path:

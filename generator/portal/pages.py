@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,7 @@ def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no need to look at a template's file again
     )
     env.filters.update(
         join=lambda items, sep="、": Markup(escape(sep)).join(escape(i) for i in items),
@@ -101,8 +103,14 @@ def _anchor(record_id: str) -> Markup:
 
 def relative(here: str, to: str, anchor: str | None = None) -> str:
     """A link from one docs-relative page to another, as MkDocs resolves and checks it."""
-    path = posixpath.relpath(to, posixpath.dirname(here) or ".")
+    path = _relpath(to, posixpath.dirname(here) or ".")
     return f"{path}#{anchor}" if anchor else path
+
+
+@cache
+def _relpath(to: str, start: str) -> str:
+    """Pages sit in a handful of folders and link the same pages often: each pair is worked out once."""
+    return posixpath.relpath(to, start)
 
 
 @jinja2.pass_context

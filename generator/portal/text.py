@@ -19,7 +19,7 @@ import nh3
 from markupsafe import Markup
 
 _PUNCT = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation mark
-_SPACE = re.compile(r"\s+")
+_REFERENCES = {ord(c): f"&#{ord(c)};" for c in map(chr, range(128)) if _PUNCT.fullmatch(c)}
 
 # What a sanitised Markdown field may contain: text structure and plain links, nothing active.
 ALLOWED_TAGS = {
@@ -36,8 +36,8 @@ def escape(value: Any) -> Markup:
         return value
     if value is None:
         return Markup("")
-    text = _SPACE.sub(" ", str(value)).strip()
-    return Markup(_PUNCT.sub(lambda m: f"&#{ord(m[0])};", text))
+    text = " ".join(str(value).split())  # runs of whitespace as one space, none at either end
+    return Markup(text.translate(_REFERENCES))
 
 
 def paragraphs(value: Any) -> Markup:
