@@ -28,11 +28,15 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+
+import yaml
 
 from generator import dates
 from generator.diagnostics import INFO, Diagnostic, Report
 from generator.history.repo import GitRecords
+from generator.models import Source
 from generator.models.corpus import Corpus
 from generator.records.batch import check_files
 from generator.records.cache import CACHE_DIR, ChangeCache, Group, State, blob_id, component_key
@@ -101,7 +105,7 @@ class _Files:
     def __init__(self, cache: ChangeCache, read: Callable[[list[tuple[str, str]]], Iterable[tuple[str, bytes | OSError]]]) -> None:
         self.cache = cache
         self.read = read  # (path, blob) pairs → (path, bytes) pairs
-        self.results: dict[str, FileResult] = {}  # checked in this run, by path
+        self.results: dict[str, FileResult] = {}  # loaded in this run, by path
         self.checked = 0
 
     def entries(self, blobs: dict[str, str]) -> dict[str, Entry]:
@@ -110,22 +114,48 @@ class _Files:
         found.update(self.check([(p, sha) for p, sha in blobs.items() if p not in found]))
         return found
 
-    def check(self, files: list[tuple[str, str]], cached: bool = False) -> dict[str, Entry]:
+    def check(self, files: list[tuple[str, str]]) -> dict[str, Entry]:
         blob = dict(files)
-        out = {}
-        for result in check_files(self.read(files)):
-            self.results[result.path] = result
-            out[result.path] = Entry.of(result, blob[result.path])
-        if not cached:
-            self.cache.add(out.values())
+        results = list(check_files(self.read(files)))
+        entries = {r.path: Entry.of(r, blob[r.path]) for r in results}
+        self.results.update((r.path, r) for r in results)
+        self.cache.add((entries[r.path], r.record) for r in results)
         self.checked += len(files)
-        return out
+        return entries
 
     def records(self, entries: Iterable[Entry]) -> list[FileResult]:
-        """The checked files of these entries, checking now those that came from the cache."""
+        """The checked files of these entries: records restored from the cache (a file
+        is read again only if a finding needs a position), or checked now."""
         entries = list(entries)
-        self.check([(e.path, e.blob) for e in entries if e.path not in self.results], cached=True)
+        wanted = [e for e in entries if e.path not in self.results]
+        restored = self.cache.records((e.path, e.blob) for e in wanted if e.kind is not None)
+        for e in wanted:
+            record = restored.get((e.path, e.blob))
+            if record is not None:
+                record.attach(_LazySource(e.path, partial(self._raw, e.path, e.blob)))
+                self.results[e.path] = FileResult(e.path, record, e.diagnostics)
+            elif e.kind is None:
+                self.results[e.path] = FileResult(e.path, None, e.diagnostics)
+        self.check([(e.path, e.blob) for e in wanted if e.path not in self.results])
         return [self.results[e.path] for e in entries]
+
+    def _raw(self, path: str, blob: str) -> bytes:
+        ((_, raw),) = self.read([(path, blob)])
+        return raw if isinstance(raw, bytes) else b""
+
+
+class _LazySource(Source):
+    """A restored record's source: its file is read only if a finding needs a position."""
+
+    def __init__(self, path: str, read: Callable[[], bytes]) -> None:
+        super().__init__(path)
+        self._read: Callable[[], bytes] | None = read
+
+    @property
+    def node(self) -> yaml.Node | None:
+        if self._read is not None:
+            self._raw, self._read = self._read(), None
+        return super().node
 
 
 def compare(repo: GitRecords, root: Path, merge_base: str, cache: ChangeCache) -> Change:

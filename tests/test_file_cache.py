@@ -25,11 +25,12 @@ def test_blob_id_is_gits() -> None:
 
 def test_an_entry_and_a_components_findings_come_back_as_they_were_stored(tmp_path: Path) -> None:
     raw = (BASE / LIST).read_bytes()
-    entry = Entry.of(check_file(LIST, raw), blob_id(raw))
+    checked = check_file(LIST, raw)
+    entry = Entry.of(checked, blob_id(raw))
     assert (entry.node, entry.kind, entry.refs) == ("L-2024-001", "list", ("N-2024-001", "R-2024-001", "C-2024-01"))
     findings = [*run_rules(load_tree(BASE.parent / "base").corpus), Diagnostic(LIST, 3, 1, "F001", ERROR, "资助超限。", "L-2024-001")]
     cache = ChangeCache(tmp_path)
-    cache.add([entry])
+    cache.add([(entry, checked.record)])
     cache.add_findings("k", findings)
     cache.save()
     assert (tmp_path / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
@@ -37,6 +38,9 @@ def test_an_entry_and_a_components_findings_come_back_as_they_were_stored(tmp_pa
     assert again.entries([(LIST, entry.blob)]) == {(LIST, entry.blob): entry}
     assert again.findings("k") == tuple(findings) and [d.message for d in again.findings("k") or ()] == [d.message for d in findings]
     assert again.entries([(LIST, "0" * 40)]) == {} and again.findings("other") is None
+    record = again.records([(LIST, entry.blob)])[(LIST, entry.blob)]
+    assert checked.record is not None and record.model_dump() == checked.record.model_dump()
+    assert record.model_fields_set == checked.record.model_fields_set  # unset fields stay unset
 
 
 def test_a_broken_files_findings_are_kept_with_its_entry(tmp_path: Path) -> None:
@@ -44,7 +48,7 @@ def test_a_broken_files_findings_are_kept_with_its_entry(tmp_path: Path) -> None
     entry = Entry.of(check_file(LIST, raw), blob_id(raw))
     assert (entry.node, entry.kind, [d.rule for d in entry.diagnostics]) == ("L-2024-001", None, ["S001"])
     cache = ChangeCache(tmp_path)
-    cache.add([entry])
+    cache.add([(entry, None)])
     cache.save()
     hit = ChangeCache(tmp_path).entries([(LIST, entry.blob)])[(LIST, entry.blob)]
     assert [d.as_json() for d in hit.diagnostics] == [d.as_json() for d in entry.diagnostics]
@@ -53,7 +57,7 @@ def test_a_broken_files_findings_are_kept_with_its_entry(tmp_path: Path) -> None
 def test_a_damaged_or_foreign_cache_is_started_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "changes.sqlite").write_bytes(b"not a database at all" * 100)
     cache = ChangeCache(tmp_path)
-    cache.add([Entry(LIST, "a" * 40, "L-2024-001", "list", (), ())])
+    cache.add([(Entry(LIST, "a" * 40, "L-2024-001", "list", (), ()), None)])
     cache.save()
     assert ChangeCache(tmp_path).entries([(LIST, "a" * 40)]) != {}
     monkeypatch.setattr(cache_module, "fingerprint", lambda: "other code")
@@ -63,9 +67,9 @@ def test_a_damaged_or_foreign_cache_is_started_afresh(tmp_path: Path, monkeypatc
 def test_a_cache_held_by_another_run_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cache_module, "LOCK_WAIT", 0.1)
     first = ChangeCache(tmp_path)
-    first.add([Entry(LIST, "a" * 40, "L-2024-001", "list", (), ())])
+    first.add([(Entry(LIST, "a" * 40, "L-2024-001", "list", (), ()), None)])
     second = ChangeCache(tmp_path)  # cannot take the lock: works in memory, as a cold run
-    second.add([Entry(LIST, "b" * 40, "L-2024-001", "list", (), ())])
+    second.add([(Entry(LIST, "b" * 40, "L-2024-001", "list", (), ()), None)])
     second.save()
     first.save()
     stored = sqlite3.connect(tmp_path / "changes.sqlite").execute("SELECT blob FROM files").fetchall()

@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Level
+from generator.models import KINDS, Record
+from generator.models.common import share_fields_sets
 from generator.records.graph import Entry
 
 CACHE_DIR = ".jiebang-cache"
@@ -45,7 +47,7 @@ Key = tuple[str, str]  # (repo-relative path, git blob id)
 _LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "jsonschema", "jsonschema-rs", "chinese-calendar")
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE files (path TEXT, blob TEXT, node TEXT NOT NULL, kind TEXT, refs TEXT NOT NULL, diagnostics TEXT,
+CREATE TABLE files (path TEXT, blob TEXT, node TEXT NOT NULL, kind TEXT, refs TEXT NOT NULL, diagnostics TEXT, record TEXT,
                     PRIMARY KEY (path, blob)) WITHOUT ROWID;
 CREATE TABLE components (key TEXT PRIMARY KEY, findings TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE state (path TEXT PRIMARY KEY, blob TEXT NOT NULL, kind TEXT, component TEXT NOT NULL, diagnostics TEXT) WITHOUT ROWID;
@@ -159,19 +161,46 @@ class ChangeCache:
 
     # Checked files and component findings, by content
 
-    def entries(self, keys: Iterable[Key]) -> dict[Key, Entry]:
+    def _wanted(self, keys: Iterable[Key]) -> None:
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (path TEXT, blob TEXT)")
         self.db.execute("DELETE FROM wanted")
         self.db.executemany("INSERT INTO wanted VALUES (?, ?)", keys)
+
+    def entries(self, keys: Iterable[Key]) -> dict[Key, Entry]:
+        self._wanted(keys)
         found = {}
-        for path, blob, node, kind, refs, diagnostics in self.db.execute("SELECT files.* FROM wanted JOIN files USING (path, blob)"):
+        sql = "SELECT path, blob, node, kind, refs, diagnostics FROM wanted JOIN files USING (path, blob)"
+        for path, blob, node, kind, refs, diagnostics in self.db.execute(sql):
             found[(path, blob)] = Entry(path, blob, node, kind, tuple(json.loads(refs)), _diagnostics(diagnostics))
         return found
 
-    def add(self, entries: Iterable[Entry]) -> None:
+    def records(self, keys: Iterable[Key]) -> dict[Key, Record]:
+        """The records of these files as checking them gave them, without a source."""
+        self._wanted(keys)
+        sql = "SELECT path, blob, kind, record FROM wanted JOIN files USING (path, blob) WHERE record IS NOT NULL"
+        found = {}
+        for path, blob, kind, data in self.db.execute(sql):
+            found[(path, blob)] = record = KINDS[kind].model.model_validate_json(data)
+            share_fields_sets(record)
+        return found
+
+    def add(self, checked: Iterable[tuple[Entry, Record | None]]) -> None:
+        """Checked files: their entries, and their records (as given: unset fields stay unset)."""
         self.db.executemany(
-            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-            ((e.path, e.blob, e.node, e.kind, json.dumps(e.refs), _json(e.diagnostics)) for e in entries if e.blob),
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                (
+                    e.path,
+                    e.blob,
+                    e.node,
+                    e.kind,
+                    json.dumps(e.refs),
+                    _json(e.diagnostics),
+                    rec.model_dump_json(exclude_unset=True) if rec else None,
+                )
+                for e, rec in checked
+                if e.blob
+            ),
         )
 
     def findings(self, key: str) -> tuple[Diagnostic, ...] | None:
