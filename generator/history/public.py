@@ -125,6 +125,7 @@ def _build(src: GitRecords, corpus: Corpus, today: dt.date, rev: str) -> PortalH
         return program if key == PROGRAM else key
 
     public = public_ids(corpus, today) | {program}
+    reader.prefetch((v.path, v.blob) for key, versions in index.records.items() if name(key) in public for v in versions)
     out = PortalHistory()
     for key in index.records:
         found = record_history(index, reader, key) if name(key) in public else None

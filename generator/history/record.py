@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,11 +11,13 @@ import git
 from generator.history.diff import FieldChange, field_changes
 from generator.history.index import Commit, HistoryIndex, Version, build_index
 from generator.history.repo import FETCH_HINT, GitRecords
+from generator.records.batch import fork_map
 from generator.records.load import parse, to_json
 from generator.validate import CannotRun
 
 ACTIONS = {"A": "created", "M": "changed", "R": "renamed", "D": "deleted"}
 ACTION_LABELS = {"created": "新建", "changed": "修改", "renamed": "移动", "deleted": "删除"}
+PARALLEL_PARSE = 1000  # versions; below this, starting workers costs more than it saves
 UNPARSED: Any = object()  # a version whose YAML does not parse: no field changes can be named
 
 
@@ -24,6 +27,15 @@ class Reader:
     def __init__(self, src: GitRecords) -> None:
         self.src = src
         self._cache: dict[str, Any] = {}
+
+    def prefetch(self, versions: Iterable[tuple[str, str | None]]) -> None:
+        """Read these (path, blob) versions in one pass over git and parse them on every
+        core (``batch.fork_map``); what cannot be read is left to ``data``."""
+        todo = sorted({(blob, path) for path, blob in versions if blob and blob not in self._cache})
+        raw = self.src.read_many(blob for blob, _ in todo)
+        todo = [(blob, path) for blob, path in todo if blob in raw]
+        parsed = fork_map(_parsed, [(path, raw[blob]) for blob, path in todo], PARALLEL_PARSE)
+        self._cache.update((blob, data if ok else UNPARSED) for (blob, _), (ok, data) in zip(todo, parsed, strict=True))
 
     def data(self, path: str, blob: str | None) -> Any:
         """JSON-form data of a blob; None for no blob (deleted); ``UNPARSED`` if broken."""
@@ -37,6 +49,11 @@ class Reader:
             doc, _problems = parse(path, raw)
             self._cache[blob] = to_json(doc.data) if doc is not None else UNPARSED
         return self._cache[blob]
+
+
+def _parsed(item: tuple[str, bytes]) -> tuple[bool, Any]:
+    doc, _problems = parse(*item)
+    return (True, to_json(doc.data)) if doc is not None else (False, None)
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,26 @@ class GitRecords:
     def read(self, sha: str) -> bytes:
         return bytes(self.repo.odb.stream(bytes.fromhex(sha)).read())
 
+    def read_many(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """The bytes of many blobs from one ``git cat-file --batch``; missing ones are left out."""
+        wanted = list(dict.fromkeys(shas))
+        if not wanted:
+            return {}
+        proc = subprocess.run(["git", "cat-file", "--batch"], cwd=self.root, input="\n".join(wanted).encode() + b"\n", capture_output=True)
+        out, found, at = proc.stdout, {}, 0
+        for sha in wanted:
+            end = out.find(b"\n", at)
+            if end < 0:
+                break
+            header = out[at:end].split()
+            if len(header) != 3 or header[0].decode() != sha:
+                at = end + 1  # "<sha> missing"
+                continue
+            size = int(header[2])
+            found[sha] = out[end + 1 : end + 1 + size]
+            at = end + 1 + size + 1
+        return found
+
     def read_if_present(self, sha: str) -> bytes | None:
         """A blob's bytes, or None when the object database does not have it."""
         try:

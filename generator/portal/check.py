@@ -7,12 +7,13 @@ import html
 import os
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator.models.common import ID_PATTERNS
 from generator.portal.public import PublicView, Target
+from generator.records.batch import fork_map
 
 # Each pattern starts with what it matches literally and checks what comes before it
 # afterwards (a lookbehind): the regex engine then skips ahead to candidates instead of
@@ -21,6 +22,7 @@ _HREF = re.compile(r"""href(?<=\bhref)="([^"]*)\"""")
 _ID_ATTR = re.compile(r"""id(?<=\bid)="([^"]*)\"""")
 _KIND_IDS = [p.strip("^$") for k, p in ID_PATTERNS.items() if k != "program"]  # each starts with its capital letter
 RECORD_ID = re.compile(r"[A-Z](?<![A-Za-z0-9-][A-Z])(?:" + "|".join(f"(?<={p[0]}){p[1:]}" for p in _KIND_IDS) + r")(?![0-9-])")
+PARALLEL_FILES = 500  # below this, starting workers costs more than checking on one core
 TEXT_SUFFIXES = (".html", ".json", ".xml", ".csv", ".ics", ".txt", ".js")
 
 
@@ -42,17 +44,20 @@ def check_site(site: Path, view: PublicView, use_directory_urls: bool = True, ba
     _ids.cache_clear()
     base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     tree = _Tree.of(site)
-    hidden = {rid for rid in view.corpus.by_id if rid not in view.ids}
-    links: list[str] = []
-    leaks: list[str] = []
-    for path in sorted(p for p in site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file()):
-        text = path.read_text(encoding="utf-8-sig", errors="replace")  # each file read once for both checks
-        if path.suffix == ".html":
-            links += _links(site, path, base, tree, text)
-        leaked = sorted({m for m in RECORD_ID.findall(html.unescape(text)) if m in hidden})
-        if leaked:
-            leaks.append(f"{path.relative_to(site).as_posix()}：提及了非公开记录 {'、'.join(leaked)}")
+    hidden = frozenset(rid for rid in view.corpus.by_id if rid not in view.ids)
+    paths = sorted(p for p in site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file())
+    found = fork_map(partial(_file_problems, site, base, tree, hidden), paths, PARALLEL_FILES)
+    links = [problem for broken, _ in found for problem in broken]
+    leaks = [leak for _, leak in found if leak]
     return _record_pages(site, view, use_directory_urls) + links + leaks
+
+
+def _file_problems(site: Path, base: str, tree: _Tree, hidden: frozenset[str], path: Path) -> tuple[list[str], str | None]:
+    """One output file's broken links, and its mention of records the public may not see."""
+    text = path.read_text(encoding="utf-8-sig", errors="replace")  # each file read once for both checks
+    links = _links(site, path, base, tree, text) if path.suffix == ".html" else []
+    leaked = sorted({m for m in RECORD_ID.findall(html.unescape(text)) if m in hidden})
+    return links, f"{path.relative_to(site).as_posix()}：提及了非公开记录 {'、'.join(leaked)}" if leaked else None
 
 
 def _record_pages(site: Path, view: PublicView, use_directory_urls: bool) -> list[str]:

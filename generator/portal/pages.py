@@ -24,6 +24,7 @@ from generator.portal import labels, views
 from generator.portal.check import RECORD_ID
 from generator.portal.public import PublicView
 from generator.portal.text import cn_date, escape, paragraphs, percent, sanitised_markdown, yuan
+from generator.records.batch import fork_map
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -126,33 +127,47 @@ def _page_link(ctx: jinja2.runtime.Context, uri: str, text: Any) -> Markup:
     return Markup(f"[{escape(text)}]({relative(ctx['page_uri'], uri)})")
 
 
-def render_pages(view: PublicView, env: jinja2.Environment, providers: Providers = Providers()) -> Iterator[Page]:
-    """Every generated page: the index pages (in the nav) and one page per public record."""
-    common = {"view": view, "program": view.program, "as_of": view.as_of, "providers": providers}
+PARALLEL_PAGES = 300  # below this, starting workers costs more than rendering on one core
 
-    def page(template: str, uri: str, record: str | None = None, **extra: Any) -> Page:
+
+def render_pages(view: PublicView, env: jinja2.Environment, providers: Providers = Providers()) -> list[Page]:
+    """Every generated page: the index pages (in the nav) and one page per public record,
+    rendered on every core for a large portal (``batch.fork_map``)."""
+    common = {"view": view, "program": view.program, "as_of": view.as_of, "providers": providers}
+    jobs = list(_jobs(view, providers))
+    for template in env.list_templates(extensions=["j2"]):
+        env.get_template(template)  # compiled once, before any worker starts
+
+    def page(job: tuple[str, str, str | None, dict[str, Any]]) -> Page:
+        template, uri, record, extra = job
         history = providers.history(record) if providers.history and record else None
         text = env.get_template(template).render(**common, page_uri=uri, record_id=record, history=history, **extra)
         return Page(uri, text, record is None, record)
 
-    yield page("home.md.j2", "index.md", figures=views.figures(view))
-    yield page("lists.md.j2", "lists/index.md")
-    yield page("calls.md.j2", "calls/index.md")
-    yield page("notices.md.j2", "notices/index.md")
-    yield page("projects.md.j2", "projects/index.md")
-    yield page("data.md.j2", "data.md", tables=export.TABLES, fields=export.field_docs(), format=export.FORMAT, version=export.VERSION)
+    return fork_map(page, jobs, PARALLEL_PAGES)
+
+
+def _jobs(view: PublicView, providers: Providers) -> Iterator[tuple[str, str, str | None, dict[str, Any]]]:
+    """(template, page uri, record id, extra context) of every page."""
+    yield "home.md.j2", "index.md", None, {"figures": views.figures(view)}
+    yield "lists.md.j2", "lists/index.md", None, {}
+    yield "calls.md.j2", "calls/index.md", None, {}
+    yield "notices.md.j2", "notices/index.md", None, {}
+    yield "projects.md.j2", "projects/index.md", None, {}
+    data = {"tables": export.TABLES, "fields": export.field_docs(), "format": export.FORMAT, "version": export.VERSION}
+    yield "data.md.j2", "data.md", None, data
     head, _, rules = example_ids(render_catalogue("markdown")).partition("\n## ")
-    yield page("rules.md.j2", "rules.md", intro=Markup(head.partition("\n")[2]), catalogue=Markup("## " + rules))
+    yield "rules.md.j2", "rules.md", None, {"intro": Markup(head.partition("\n")[2]), "catalogue": Markup("## " + rules)}
     if providers.decisions:
-        yield page("decisions.md.j2", "decisions.md", decisions=providers.decisions(view.ids))
+        yield "decisions.md.j2", "decisions.md", None, {"decisions": providers.decisions(view.ids)}
     for lst in view.lists:
-        yield page("list.md.j2", f"lists/{lst.id}.md", lst.id, lst=lst)
+        yield "list.md.j2", f"lists/{lst.id}.md", lst.id, {"lst": lst}
     for call in view.calls:
-        yield page("call.md.j2", f"calls/{call.id}.md", call.id, call=call)
+        yield "call.md.j2", f"calls/{call.id}.md", call.id, {"call": call}
     for notice in view.notices:
-        yield page("notice.md.j2", f"notices/{notice.id}.md", notice.id, notice=notice)
+        yield "notice.md.j2", f"notices/{notice.id}.md", notice.id, {"notice": notice}
     for project in view.projects:
-        yield page("project.md.j2", f"projects/{project.id}.md", project.id, project=project)
+        yield "project.md.j2", f"projects/{project.id}.md", project.id, {"project": project}
 
 
 def example_ids(text: str) -> str:

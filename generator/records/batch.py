@@ -1,4 +1,5 @@
-"""``check_file`` over a whole record set, on every core when the set is large.
+"""Work over a whole record set on every core: ``check_file`` on each file, and
+``fork_map`` for any pure function over a list (the portal's pages).
 
 Parsing and the JSON Schema stage are pure and dominate the cost (libyaml composes a
 node per value), so worker processes run them on chunks of files and send back plain
@@ -11,11 +12,15 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
 from itertools import chain, islice
-from typing import Any
+from typing import Any, TypeVar
 
 from generator.records.files import FileResult, check_file, model, shape
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 PARALLEL_MIN = 2000  # below this, starting workers costs more than it saves
 CHUNK = 250
@@ -71,3 +76,66 @@ def _shape_chunk(chunk: list[Item]) -> list[FileResult | tuple[str, Any] | None]
             doc, kind = shaped
             out.append((kind, doc.data) if doc.plain else None)
     return out
+
+
+_WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # inherited by forked workers
+
+
+def fork_map(fn: Callable[[T], R], items: Sequence[T], min_items: int, chunk: int = 50) -> list[R]:
+    """``[fn(x) for x in items]``, on worker processes when there are ``min_items`` or more.
+
+    The workers are forked, so ``fn`` and ``items`` (and everything they reach: records,
+    views, compiled templates) are inherited rather than sent; only index ranges go to
+    the workers and results come back, in order. An exception in ``fn`` is raised here."""
+    global _WORK
+    jobs = default_jobs()
+    if jobs < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+        return [fn(x) for x in items]
+    _WORK = (fn, items)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            spans = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
+            return [r for part in pool.imap(_work_span, spans) for r in part]
+    finally:
+        _WORK = None
+
+
+def _work_span(span: tuple[int, int]) -> list[Any]:
+    assert _WORK is not None
+    fn, items = _WORK
+    return [fn(items[i]) for i in range(*span)]
+
+
+def fork_call(fn: Callable[[], R]) -> Callable[[], R]:
+    """Start ``fn()`` on a forked worker process (it inherits what ``fn`` reaches) and
+    return a function that waits for its result, or raises its exception. Where there is
+    one core or no fork, ``fn`` runs here and now."""
+    global _WORK
+    if default_jobs() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        try:
+            result = fn()
+        except Exception as exc:  # raised when the result is asked for, as from a worker
+            error = exc
+
+            def fail() -> R:
+                raise error
+
+            return fail
+        return lambda: result
+    _WORK = (lambda _: fn(), [None])
+    try:
+        pool = multiprocessing.get_context("fork").Pool(1)  # the worker is forked here
+    finally:
+        _WORK = None
+    pending = pool.apply_async(_work_span, ((0, 1),))
+
+    @cache
+    def wait() -> R:
+        try:
+            (result,) = pending.get()
+            return result  # type: ignore[no-any-return]
+        finally:
+            pool.terminate()
+            pool.join()
+
+    return wait
