@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -101,20 +102,27 @@ def _mkdocs_logging(verbose: bool) -> None:
     logger.propagate = False
 
 
-def _checked_records(root: Path) -> Loaded:
-    """The records, validated: on errors print them and exit 1 (nothing is published)."""
+def _records_and_gate(root: Path) -> tuple[Loaded, Callable[[], None]]:
+    """The records, and a gate that refuses them if they have errors: the rules run on a
+    second core while the portal is built (which publishes nothing until the gate passes)."""
+    from functools import partial
+
+    from generator.portal.build import RecordErrors
+    from generator.records.batch import fork_call
     from generator.validate import load_tree, report_for
 
     try:
         loaded = load_tree(root)
     except CannotRun as exc:
         _fail(str(exc))
-    report = report_for(loaded, (), root)
-    if report.exit_code:
-        click.echo(REPORTERS["text"](report))
-        click.echo("记录有错误，未生成任何公开内容：请先修正（jiebang validate）。", err=True)
-        sys.exit(1)
-    return loaded
+    checked = fork_call(partial(report_for, loaded, (), root))
+
+    def gate() -> None:
+        report = checked()
+        if report.exit_code:
+            raise RecordErrors(REPORTERS["text"](report) + "\n记录有错误，未生成任何公开内容：请先修正（jiebang validate）。")
+
+    return loaded, gate
 
 
 @main.command()
@@ -133,11 +141,12 @@ def build(out: Path | None, as_of: str | None, strict: bool, verbose: bool, root
 
     from generator.history.provider import history_providers, records_as_of
     from generator.history.repo import GitRecords
-    from generator.portal.build import PortalError, build_portal
+    from generator.portal.build import PortalError, RecordErrors, build_portal
     from generator.portal.pages import Providers
 
     day: dt.date | None = None
     providers: Providers | None = None  # none: the plugin reads the history up to HEAD
+    gate: Callable[[], None] | None = None
     if as_of:
         try:
             loaded, when, rev = records_as_of(GitRecords(root), as_of)
@@ -146,10 +155,18 @@ def build(out: Path | None, as_of: str | None, strict: bool, verbose: bool, root
         day, found = when, history_providers(root, loaded.corpus, when, rev)
         providers = Providers(found.history, found.decisions)
     else:
-        loaded = _checked_records(root)
+        loaded, gate = _records_and_gate(root)
     _mkdocs_logging(verbose)
     try:
-        site = build_portal(root, out, loaded=loaded, as_of=day, providers=providers, strict=strict, check=False)
+        try:
+            site = build_portal(root, out, loaded=loaded, as_of=day, providers=providers, strict=strict, check=False, gate=gate)
+        except (PortalError, MkDocsException):
+            if gate is not None and not isinstance(sys.exc_info()[1], RecordErrors):
+                gate()  # records with errors may be why the build failed: say that first
+            raise
+    except RecordErrors as exc:
+        click.echo(str(exc))
+        sys.exit(1)
     except PortalError as exc:
         _fail(str(exc))
     except MkDocsException as exc:  # MkDocs has logged the cause
@@ -189,11 +206,15 @@ def serve(dev_addr: str | None, root: Path) -> None:
 @root_option
 def export(fmt: tuple[str, ...], out: Path, root: Path) -> None:
     """导出开放数据：只含公开记录（与门户的 data/ 相同）；记录有错误时不导出。"""
-    from generator.portal.build import PortalError, open_data
+    from generator.portal.build import PortalError, RecordErrors, open_data
 
-    loaded = _checked_records(root)
+    loaded, gate = _records_and_gate(root)
     try:
+        gate()
         written = open_data(root, out, fmt, loaded=loaded, check=False)
+    except RecordErrors as exc:
+        click.echo(str(exc))
+        sys.exit(1)
     except PortalError as exc:
         _fail(str(exc))
     for path in written:

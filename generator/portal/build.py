@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,10 @@ THEME = PACKAGE / "theme"
 
 class PortalError(Exception):
     """The portal cannot be built: a message for the official, never a traceback."""
+
+
+class RecordErrors(PortalError):
+    """The records have errors: nothing is published (the message is the report)."""
 
 
 @dataclass(frozen=True)
@@ -148,11 +153,15 @@ def build_portal(
     providers: Providers | None = None,
     strict: bool = False,
     check: bool = True,
+    gate: Callable[[], None] | None = None,
 ) -> Path:
     """Build the portal of the records repo at ``root``; returns the output folder.
 
-    Raises :class:`PortalError` or a ``mkdocs.exceptions.MkDocsException`` (whose message
-    MkDocs has already logged) when the portal cannot be built."""
+    The site is built beside the output folder and replaces it only when the build, its
+    checks and ``gate`` (which raises to refuse it: the rules, run meanwhile) succeed, so
+    the published folder is never half-written. Raises :class:`PortalError` or a
+    ``mkdocs.exceptions.MkDocsException`` (whose message MkDocs has already logged) when
+    the portal cannot be built."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -164,12 +173,31 @@ def build_portal(
         config = load_config(config_file=str(config_file), strict=strict, **overrides)  # type: ignore[arg-type]
         if "jiebang" not in config.plugins:
             raise PortalError(f"{config_file} 没有启用 jiebang 插件：请在 plugins 中加入 - jiebang。")
+        site = Path(config.site_dir)
+        staging = site.with_name(f".{site.name}.building")
+        config.site_dir = str(staging)  # the site is replaced only by a build that succeeded
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
+            if gate is not None:
+                gate()
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
         finally:
             config.plugins.on_shutdown()
-    return Path(config.site_dir)
+    _replace(site, staging)
+    return site
+
+
+def _replace(site: Path, built: Path) -> None:
+    """Put the built site in place of the old one (each a rename)."""
+    old = site.with_name(f".{site.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site.exists():
+        site.rename(old)
+    built.rename(site)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def serve_portal(root: Path, dev_addr: str | None = None, providers: Providers | None = None) -> None:

@@ -195,7 +195,24 @@ def test_cli_refuses_records_with_errors(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "记录有错误，未生成任何公开内容" in result.output
     assert "records/bids/B-2024-002.yaml:4:1: error R001 引用的榜单“L-2024-099”不存在。" in result.output
-    assert not (tmp_path / "out").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["repo"]  # nothing written, nothing left half-built
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "index.html").write_text("the portal as last published", encoding="utf-8")
+    assert CliRunner().invoke(main, ["build", "--root", str(root), "--out", str(tmp_path / "out")]).exit_code == 1
+    assert (tmp_path / "out" / "index.html").read_text(encoding="utf-8") == "the portal as last published"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "repo"]
+
+
+def test_a_build_replaces_the_previous_site_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1720540800")
+    root = make_records(tmp_path / "repo")
+    (tmp_path / "out" / "lists" / "L-2023-009").mkdir(parents=True)
+    (tmp_path / "out" / "lists" / "L-2023-009" / "index.html").write_text("a page of an earlier build", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--root", str(root), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "lists" / "L-2024-001" / "index.html").is_file()
+    assert not (tmp_path / "out" / "lists" / "L-2023-009").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "repo"]
 
 
 def test_cli_builds_the_base_programme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
