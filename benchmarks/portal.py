@@ -3,11 +3,13 @@ mkdocs-material building the same pages written by hand.
 
 The reference pages are the portal's own Markdown: one build of the portal, with a
 MkDocs hook appended to its configuration, writes every page (generated or not) and the
-navigation to a folder and stops. That folder, with mkdocs-material, the same theme
-settings and Markdown extensions, the search plugin and the same navigation (the
-section pages; record pages are outside it), is then built by ``mkdocs`` alone. The
-difference is what jiebang adds: reading and checking the records, the view of what
-is public, rendering, open data, feeds, history and the post-build checks.
+navigation to a folder and stops. That folder is then built by ``mkdocs`` alone, as a
+site written by hand would be: mkdocs-material with the same theme settings, the theme
+overrides, stylesheet and script the plugin adds, the same Markdown extensions with the
+same settings, the search plugin and the same navigation (the section pages; record
+pages are outside it). The difference is what jiebang adds: reading and checking the
+records, the view of what is public, rendering, open data, feeds, history and the
+post-build checks.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from benchmarks import data
 from benchmarks.figures import JIEBANG, Context, Row, available, label, secs
 from benchmarks.measure import interleaved, run
 
+SLUGIFY = "SLUGIFY-PLACEHOLDER"
 EPOCH = "1790784000"  # 2026-10-01 00:00 Beijing time: right after the synthetic programme's last event
 HOOK = '''"""Writes the portal's pages and navigation, then stops the build (benchmarks only)."""
 import json
@@ -52,7 +55,7 @@ def pages(site: Path) -> int:
 
 def reference_site(ctx: Context, root: Path, lists: int) -> Path:
     """The portal's pages as a plain mkdocs-material project; returns its mkdocs.yml."""
-    from generator.portal.build import DEFAULT_CONFIG
+    from generator.portal.build import DEFAULT_CONFIG, THEME
 
     where = ctx.work / f"reference-{lists}"
     shutil.rmtree(where, ignore_errors=True)
@@ -73,19 +76,27 @@ def reference_site(ctx: Context, root: Path, lists: int) -> Path:
     )
     info = json.loads((where / "site.json").read_text(encoding="utf-8"))
     theme = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+    # What the plugin sets up, written by hand: its theme overrides, stylesheet and script,
+    # and the same settings of the Markdown extensions (the slugify function as a YAML tag).
+    toc = {"permalink": True, "permalink_title": "本节链接", "slugify": SLUGIFY}
     config: dict[str, Any] = {
         "site_name": info["site_name"],
         "docs_dir": "docs",
         "site_dir": "site",
         "use_directory_urls": True,
-        "theme": theme["theme"],
+        "theme": {**theme["theme"], "custom_dir": str(THEME)},
+        "extra_css": ["assets/jiebang/portal.css"],
+        "extra_javascript": ["assets/jiebang/portal.js"],
         "plugins": ["search"],
-        "markdown_extensions": info["extensions"],
+        "markdown_extensions": [{"toc": toc} if name == "toc" else name for name in info["extensions"]],
         "nav": info["nav"],
         "not_in_nav": "/**",
         "validation": theme.get("validation", {}),
     }
-    (where / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False).replace(
+        SLUGIFY, "!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}"
+    )
+    (where / "mkdocs.yml").write_text(text, encoding="utf-8")
     return where / "mkdocs.yml"
 
 
