@@ -22,7 +22,7 @@ _HREF = re.compile(r"""href(?<=\bhref)="([^"]*)\"""")
 _ID_ATTR = re.compile(r"""id(?<=\bid)="([^"]*)\"""")
 _KIND_IDS = [p.strip("^$") for k, p in ID_PATTERNS.items() if k != "program"]  # each starts with its capital letter
 RECORD_ID = re.compile(r"[A-Z](?<![A-Za-z0-9-][A-Z])(?:" + "|".join(f"(?<={p[0]}){p[1:]}" for p in _KIND_IDS) + r")(?![0-9-])")
-PARALLEL_FILES = 500  # below this, starting workers costs more than checking on one core
+PARALLEL_FILES = 100  # below this, starting workers costs more than checking on one core
 TEXT_SUFFIXES = (".html", ".json", ".xml", ".csv", ".ics", ".txt", ".js")
 
 
