@@ -43,7 +43,7 @@ from generator.records.cache import CACHE_DIR, ChangeCache, Group, State, blob_i
 from generator.records.files import RECORDS, FileResult, read_files
 from generator.records.graph import Entry, components
 from generator.rules.base import run_change_rules, run_rules
-from generator.validate import CannotRun, bulk, make_report, missing_program
+from generator.validate import CannotRun, bulk, corpus_of, make_report, missing_program
 
 OVERRIDE_KEY = "policy-override"
 OVERRIDE = re.compile(r"^(C\d{3})\s+(\S.*)$")
@@ -222,7 +222,7 @@ def compare(repo: GitRecords, root: Path, merge_base: str, cache: ChangeCache) -
         key = component_key(on_head, programs)
         found = cache.findings(key)
         if found is None:
-            found = tuple(run_rules(_corpus([*head_files.records(on_head), *head_files.records(programs)])))
+            found = tuple(run_rules(corpus_of([*head_files.records(on_head), *head_files.records(programs)])))
             cache.add_findings(key, found)
             evaluated += 1
         diagnostics.extend(found)
@@ -234,14 +234,14 @@ def compare(repo: GitRecords, root: Path, merge_base: str, cache: ChangeCache) -
             touched_base += base_files.records([e for e in group if base_changed.get(e.path) is e])
     cache.replace(touched | {""}, differ, groups, programs, State(merge_base, frozenset(changed)))
     return Change(
-        base=_corpus(
+        base=corpus_of(
             [
                 *touched_base,
                 *head_files.records([e for e in base_programs if e.path not in changed]),
                 *base_files.records([e for e in base_programs if e.path in changed]),
             ]
         ),
-        head=_corpus([*touched_head, *head_files.records(programs)]),
+        head=corpus_of([*touched_head, *head_files.records(programs)]),
         diagnostics=diagnostics,
         files=files + len(head),
         records=records + sum(1 for e in head.values() if e.kind is not None),
@@ -250,11 +250,6 @@ def compare(repo: GitRecords, root: Path, merge_base: str, cache: ChangeCache) -
         checked=head_files.checked + base_files.checked,
         evaluated=evaluated,
     )
-
-
-def _corpus(results: Iterable[FileResult]) -> Corpus:
-    results = list(results)
-    return Corpus([r.record for r in results if r.record is not None], [r.stem for r in results if r.record is None])
 
 
 def read_overrides(repo: GitRecords, merge_base: str) -> tuple[dict[str, list[Override]], list[tuple[str, str]]]:

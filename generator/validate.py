@@ -56,12 +56,16 @@ class Loaded:
 def load_results(results: Iterable[FileResult]) -> Loaded:
     """Assemble checked files into a corpus, keeping every finding."""
     results = list(results)
-    records = [r.record for r in results if r.record is not None]
-    broken = [r.stem for r in results if r.record is None]
-    loaded = Loaded(Corpus(records, broken), [d for r in results for d in r.diagnostics], len(results))
+    loaded = Loaded(corpus_of(results), [d for r in results for d in r.diagnostics], len(results))
     if not any(r.path.endswith("program.yaml") and len(PurePosixPath(r.path).parts) == 2 for r in results):
         loaded.diagnostics.append(missing_program())
     return loaded
+
+
+def corpus_of(results: Iterable[FileResult]) -> Corpus:
+    """The valid records of checked files; the others are known by their file's name."""
+    results = list(results)
+    return Corpus([r.record for r in results if r.record is not None], [r.stem for r in results if r.record is None])
 
 
 def missing_program() -> Diagnostic:

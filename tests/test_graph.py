@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 
-from generator.models.corpus import Corpus
 from generator.records.cache import blob_id
 from generator.records.files import FileResult, check_file, iter_record_files, read_files
 from generator.records.graph import Entry, components
 from generator.rules.base import run_rules
-from generator.validate import load_tree
+from generator.validate import corpus_of, load_tree
 from tests.conftest import make_records
 from tests.rules.test_rule_cases import _cases
 
@@ -31,9 +30,7 @@ def by_component(root: Path) -> tuple[list[dict[str, object]], int]:
     found = set()
     groups = components(entries)
     for group in [[], *groups]:
-        files = [*(results[e.path] for e in group), *programs]
-        corpus = Corpus([r.record for r in files if r.record], [r.stem for r in files if r.record is None])
-        found.update(run_rules(corpus))
+        found.update(run_rules(corpus_of([*(results[e.path] for e in group), *programs])))
     return sorted((d.as_json() for d in found), key=str), len(groups)
 
 

@@ -135,15 +135,7 @@ class GitRecords:
     def blobs_at(self, rev: str, paths: Iterable[str]) -> dict[str, str]:
         """The blob ids of these record files at commit ``rev`` (absent: not there)."""
         wanted = set(paths)
-        if not wanted:
-            return {}
-        (out,) = self._git(["ls-tree", "-r", "-z", "--full-tree", rev])
-        found = {}
-        for entry in out:
-            meta, path = entry.split("\t", 1)
-            if path in wanted:
-                found[path] = meta.split()[2]
-        return found
+        return {b.path: b.sha for b in self.blobs(self.repo.commit(rev)) if b.path in wanted} if wanted else {}
 
     def read(self, sha: str) -> bytes:
         return bytes(self.repo.odb.stream(bytes.fromhex(sha)).read())
