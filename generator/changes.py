@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -39,7 +38,7 @@ from generator.history.repo import GitRecords
 from generator.models import Source
 from generator.models.corpus import Corpus
 from generator.records.batch import check_files
-from generator.records.cache import CACHE_DIR, ChangeCache, Group, State, blob_id, component_key
+from generator.records.cache import ChangeCache, Group, State, blob_id, cache_dir, component_key
 from generator.records.files import RECORDS, FileResult, read_files
 from generator.records.graph import Entry, components
 from generator.rules.base import run_change_rules, run_rules
@@ -47,7 +46,6 @@ from generator.validate import CannotRun, bulk, corpus_of, make_report, missing_
 
 OVERRIDE_KEY = "policy-override"
 OVERRIDE = re.compile(r"^(C\d{3})\s+(\S.*)$")
-CACHE_ENV = "JIEBANG_CACHE"  # a directory for the cache, or "off"; default <root>/.jiebang-cache
 
 
 @dataclass
@@ -77,7 +75,7 @@ def validate_change(root: Path, base: str, paths: Sequence[str] = (), today: dt.
     """Validate the working tree as ``jiebang validate`` does, plus the change rules
     C001–C004 against the merge base of ``base`` and HEAD; report findings in ``paths``."""
     repo, merge_base = _open(root, base)
-    cache = ChangeCache(_cache_dir(root))
+    cache = ChangeCache(cache_dir(root))
     with bulk():
         change = compare(repo, root, merge_base, cache)
         overrides, malformed = read_overrides(repo, merge_base)
@@ -284,10 +282,3 @@ def apply_overrides(findings: list[Diagnostic], overrides: dict[str, list[Overri
         else:
             out.append(d)
     return out
-
-
-def _cache_dir(root: Path) -> Path | None:
-    value = os.environ.get(CACHE_ENV)
-    if value is None:
-        return root / CACHE_DIR
-    return None if value.strip().lower() in ("", "0", "off", "no", "false") else Path(value)

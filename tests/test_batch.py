@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import subprocess
+import sys
+import time
+from concurrent.futures import CancelledError
 
 import pytest
 
@@ -34,3 +39,40 @@ def test_fork_call_returns_its_result_or_raises_when_asked(jobs: str, monkeypatc
     failing = fork_call(lambda: _square_unless_seven(7))
     with pytest.raises(ValueError, match="seven"):
         failing()
+
+
+def test_calls_run_at_once_side_by_side_and_can_be_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JIEBANG_JOBS", "2")
+    here = os.getpid()
+    squares = fork_call(lambda: [x * x for x in range(8, 1000)])
+    pid = fork_call(lambda: os.getpid())
+    failing = fork_call(lambda: _square_unless_seven(7))
+    assert pid() not in (here, None)
+    assert squares() == [x * x for x in range(8, 1000)]
+    for _ in range(2):  # the error is kept, not lost after the first ask
+        with pytest.raises(ValueError, match="seven"):
+            failing()
+    stopped = fork_call(lambda: time.sleep(600))
+    assert multiprocessing.active_children()
+    stopped.cancel()
+    assert not multiprocessing.active_children()
+    with pytest.raises(CancelledError):
+        stopped()
+
+
+def test_forked_call_may_use_workers_itself(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JIEBANG_JOBS", "2")
+    nested = fork_call(lambda: fork_map(_square_unless_seven, list(range(8, 500)), min_items=10))
+    assert nested() == [x * x for x in range(8, 500)]
+
+
+def test_exit_without_asking_for_a_result_does_not_wait_for_it() -> None:
+    script = (
+        "from generator.records.batch import fork_call\n"
+        "import time\n"
+        "big = fork_call(lambda: b'x' * 50_000_000)\n"  # more than a pipe holds: its sender blocks
+        "slow = fork_call(lambda: time.sleep(600))\n"
+        "time.sleep(0.5)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], timeout=60, env={**os.environ, "JIEBANG_JOBS": "2"})
+    assert done.returncode == 0

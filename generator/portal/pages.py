@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from generator.portal.check import RECORD_ID
 from generator.portal.public import PublicView
 from generator.portal.text import cn_date, escape, paragraphs, percent, sanitised_markdown, yuan
 from generator.records.batch import fork_map
+from generator.records.cache import fingerprint, prepare
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -67,10 +69,30 @@ class RecordNotPublic(LookupError):
     """A template tried to link a record the public may not see: a bug, never shown."""
 
 
-def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
+class TemplateCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between builds (compiling all of them costs more than a
+    small portal's records). Jinja keys each by the template's name and checks its source;
+    the key also holds jiebang's code digest, since the environment's settings shape the
+    code. A cache that cannot be read or written is passed over."""
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{fingerprint()}\0{jinja2.__version__}\0{name}", filename)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def environment(override_dirs: Sequence[Path] = (), cache: Path | None = None) -> jinja2.Environment:
+    """The templates' environment; ``cache``: a folder for compiled templates (see ``TemplateCache``)."""
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in (*override_dirs, TEMPLATES) if d.is_dir()])
     env = jinja2.Environment(
         loader=loader,
+        bytecode_cache=TemplateCache(str(cache)) if cache is not None and prepare(cache) else None,
         autoescape=True,  # macros and blocks come back as Markup, so finalize leaves them alone
         finalize=escape,  # every printed value is escaped for Markdown and HTML at once
         undefined=jinja2.StrictUndefined,

@@ -20,7 +20,7 @@ import html
 import logging
 import os
 import re
-from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +40,8 @@ from generator.portal.check import check_site
 from generator.portal.pages import Page, Providers, environment, nav, render_pages
 from generator.portal.public import Target
 from generator.portal.text import cn_date
+from generator.records.batch import fork_call
+from generator.records.cache import cache_dir
 from generator.validate import CannotRun
 
 log = logging.getLogger("mkdocs.plugins.jiebang")
@@ -63,11 +65,6 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
             raise PluginError(str(exc)) from exc
         program = self.view.program
         assert program is not None  # public_view refuses a record set without one
-        if inputs.providers is None:  # `mkdocs build`, `serve`: the same history as `jiebang build`
-            from generator.history.provider import history_providers
-
-            found = history_providers(inputs.root, self.view.corpus, as_of)
-            self.inputs = replace(inputs, providers=Providers(found.history, found.decisions))
         # The theme prints these unescaped in places: they come from a record, so escape them here.
         config.site_name = html.escape(program.portal.title)
         config.site_url = config.site_url or _web_url(program.portal.base_url)
@@ -84,7 +81,21 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
         if self._epoch_before is None:  # MkDocs dates the sitemap with it: the as-of date, never the clock
             stamp = epoch if inputs.as_of is None and epoch is not None else dt.datetime.combine(as_of, dt.time(), SHANGHAI).timestamp()
             os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp))
+        self.generating = fork_call(partial(self._generate, config))  # on another core, while
+        _load_segmenter(config)  # this one does what the search plugin would do at the first page
         return config
+
+    def _generate(self, config: MkDocsConfig) -> tuple[list[Page], list[tuple[str, bytes]]]:
+        """The generated pages and data files, with the records' history from git."""
+        providers = self.inputs.providers
+        if providers is None:  # `mkdocs build`, `serve`: the same history as `jiebang build`
+            from generator.history.provider import history_providers
+
+            found = history_providers(self.inputs.root, self.view.corpus, self.view.as_of)
+            providers = Providers(found.history, found.decisions)
+        cache = cache_dir(self.inputs.root)
+        env = environment([self.inputs.root / "site" / "templates"], cache / "templates" if cache else None)
+        return render_pages(self.view, env, providers), self._data_files(config)
 
     def _inputs_from(self, config: MkDocsConfig) -> Inputs:
         here = Path(config.config_file_path or ".").resolve().parent
@@ -117,16 +128,15 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
             uri = path.relative_to(PACKAGE_DOCS).as_posix()
             if path.is_file() and files.get_file_from_path(uri) is None:
                 files.append(File(uri, str(PACKAGE_DOCS), config.site_dir, config.use_directory_urls))
-        env = environment([self.inputs.root / "site" / "templates"])
         try:
-            self.pages: list[Page] = list(render_pages(self.view, env, self.inputs.providers or Providers()))
+            self.pages, data = self.generating()
         except LookupError as exc:
             raise PluginError(f"生成页面失败：{exc}") from exc
         for page in self.pages:
             if files.get_file_from_path(page.uri) is None:
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
                 files.append(File.generated(config, page.uri, content=page.markdown, inclusion=inclusion))
-        for uri, content in self._data_files(config):
+        for uri, content in data:
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=content))
         if config.nav is None:
@@ -160,11 +170,26 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._restore_epoch()
+        if hasattr(self, "generating"):
+            self.generating.cancel()
 
     def _restore_epoch(self) -> None:
         if getattr(self, "_epoch_before", "") is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
             self._epoch_before = ""
+
+
+def _load_segmenter(config: MkDocsConfig) -> None:
+    """mkdocs-material's search plugin segments Chinese with jieba, which loads its
+    dictionary (about a second) at the first page it indexes: load it now instead."""
+    search = config.plugins.get("material/search")
+    if search is None or not search.config.get("enabled", True):
+        return
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.initialize()
 
 
 def _web_url(url: str) -> str | None:

@@ -1,5 +1,6 @@
 """Work over a whole record set on every core: ``check_file`` on each file, and
-``fork_map`` for any pure function over a list (the portal's pages).
+``fork_map`` for any pure function over a list (the portal's pages),
+``fork_call`` for one call (the rules, while the portal is built).
 
 Parsing and the JSON Schema stage are pure and dominate the cost (libyaml composes a
 node per value), so worker processes run them on chunks of files and send back plain
@@ -9,13 +10,16 @@ those of calling ``check_file`` on each file in turn.
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
+import multiprocessing.util  # registers its exit handler, which must run after ours
 import os
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import cache
+from concurrent.futures import CancelledError
 from itertools import chain, islice
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from generator.records.files import FileResult, check_file, model, shape
 
@@ -81,23 +85,67 @@ def _shape_chunk(chunk: list[Item]) -> list[FileResult | tuple[str, Any] | None]
 _WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # inherited by forked workers
 
 
+class Pending(Generic[R]):
+    """Work under way on another process: call it to wait for the result (an exception
+    in the work is raised then, and again at every call); ``cancel`` stops the workers."""
+
+    def __init__(self, get: Callable[[], R], workers: Any = None) -> None:
+        self._get = get
+        self._workers = workers  # a Pool or a Process
+        self._result: list[R] = []  # the result once there is one
+        self._error: Exception | None = None
+
+    def __call__(self) -> R:
+        if not self._result and self._error is None:
+            try:
+                self._result.append(self._get())
+            except Exception as exc:
+                self._error = exc
+            finally:
+                self.cancel()
+        if self._error is not None:
+            raise self._error
+        return self._result[0]
+
+    def cancel(self) -> None:
+        """Stop the work; asking for its result then raises ``CancelledError``."""
+        if not self._result and self._error is None:
+            self._error = CancelledError()
+        if self._workers is not None:
+            workers, self._workers = self._workers, None
+            workers.terminate()
+            workers.join()
+
+
+def _pool(jobs: int, fn: Callable[[Any], Any], items: Sequence[Any]) -> Any:
+    """Worker processes forked now, inheriting ``fn`` and ``items`` (nothing is sent)."""
+    global _WORK
+    _WORK = (fn, items)
+    try:
+        return multiprocessing.get_context("fork").Pool(jobs)
+    finally:
+        _WORK = None
+
+
+def _can_fork(items: int, min_items: int) -> bool:
+    return default_jobs() >= 2 and items >= min_items and "fork" in multiprocessing.get_all_start_methods()
+
+
 def fork_map(fn: Callable[[T], R], items: Sequence[T], min_items: int, chunk: int = 50) -> list[R]:
     """``[fn(x) for x in items]``, on worker processes when there are ``min_items`` or more.
 
     The workers are forked, so ``fn`` and ``items`` (and everything they reach: records,
     views, compiled templates) are inherited rather than sent; only index ranges go to
     the workers and results come back, in order. An exception in ``fn`` is raised here."""
-    global _WORK
-    jobs = default_jobs()
-    if jobs < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
+    if not _can_fork(len(items), min_items):
         return [fn(x) for x in items]
-    _WORK = (fn, items)
+    pool = _pool(default_jobs(), fn, items)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            spans = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
-            return [r for part in pool.imap(_work_span, spans) for r in part]
+        spans = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
+        return [r for part in pool.imap(_work_span, spans) for r in part]
     finally:
-        _WORK = None
+        pool.terminate()
+        pool.join()
 
 
 def _work_span(span: tuple[int, int]) -> list[Any]:
@@ -106,36 +154,50 @@ def _work_span(span: tuple[int, int]) -> list[Any]:
     return [fn(items[i]) for i in range(*span)]
 
 
-def fork_call(fn: Callable[[], R]) -> Callable[[], R]:
-    """Start ``fn()`` on a forked worker process (it inherits what ``fn`` reaches) and
-    return a function that waits for its result, or raises its exception. Where there is
-    one core or no fork, ``fn`` runs here and now."""
-    global _WORK
-    if default_jobs() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+def fork_call(fn: Callable[[], R]) -> Pending[R]:
+    """``fn()`` started now on a forked process (it inherits what ``fn`` reaches, and may
+    itself use ``start_map``). Where there is one core or no fork, ``fn`` runs here when
+    its result is asked for."""
+    if not _can_fork(1, 1):
+        return Pending(fn)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_call_and_send, args=(fn, send), name="jiebang-call")
+    process.start()
+    send.close()
+
+    def get() -> R:
         try:
-            result = fn()
-        except Exception as exc:  # raised when the result is asked for, as from a worker
-            error = exc
-
-            def fail() -> R:
-                raise error
-
-            return fail
-        return lambda: result
-    _WORK = (lambda _: fn(), [None])
-    try:
-        pool = multiprocessing.get_context("fork").Pool(1)  # the worker is forked here
-    finally:
-        _WORK = None
-    pending = pool.apply_async(_work_span, ((0, 1),))
-
-    @cache
-    def wait() -> R:
-        try:
-            (result,) = pending.get()
-            return result  # type: ignore[no-any-return]
+            ok, value = receive.recv()
+        except EOFError:
+            raise RuntimeError(f"a worker process ended without a result (exit code {process.exitcode})") from None
         finally:
-            pool.terminate()
-            pool.join()
+            receive.close()
+        if not ok:
+            raise value
+        return value  # type: ignore[no-any-return]
 
-    return wait
+    pending: Pending[R] = Pending(get, process)
+    _LIVE.add(pending)
+    return pending
+
+
+def _call_and_send(fn: Callable[[], Any], send: Any) -> None:
+    """In the forked process: the result or the exception goes back through the pipe."""
+    try:
+        outcome = (True, fn())
+    except Exception as exc:
+        outcome = (False, exc)
+    try:
+        send.send(outcome)
+    except Exception as exc:  # a result that cannot be pickled: say what it was
+        send.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+_LIVE: weakref.WeakSet[Pending[Any]] = weakref.WeakSet()
+
+
+@atexit.register  # runs before multiprocessing's exit handler (registered earlier), which waits for them
+def _stop_live() -> None:
+    for pending in list(_LIVE):
+        pending.cancel()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator
@@ -43,6 +44,7 @@ from generator.models.common import share_fields_sets
 from generator.records.graph import Entry
 
 CACHE_DIR = ".jiebang-cache"
+CACHE_ENV = "JIEBANG_CACHE"  # a directory for the cache, or "off"; default <root>/.jiebang-cache
 Key = tuple[str, str]  # (repo-relative path, git blob id)
 _LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "jsonschema", "jsonschema-rs", "chinese-calendar")
 _SCHEMA = """
@@ -57,6 +59,27 @@ CREATE INDEX nodes_component ON nodes (component);
 """
 LOCK_WAIT = 30.0  # seconds to wait for another run on the same repository
 _CHUNK = 900  # SQLite's limit on variables per statement is 999 in old builds
+
+
+def cache_dir(root: Path) -> Path | None:
+    """The folder jiebang keeps what it may reuse between runs in: ``JIEBANG_CACHE``
+    (None when that says "off"), else ``<root>/.jiebang-cache``."""
+    value = os.environ.get(CACHE_ENV)
+    if value is None:
+        return root / CACHE_DIR
+    return None if value.strip().lower() in ("", "0", "off", "no", "false") else Path(value)
+
+
+def prepare(directory: Path) -> bool:
+    """Create the cache folder, ignored by git; False when it cannot be written."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        ignore = directory / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# jiebang's cache (checked record files, compiled templates); safe to delete.\n*\n", encoding="utf-8")
+    except OSError:
+        return False
+    return True
 
 
 def blob_id(raw: bytes) -> str:
@@ -120,10 +143,8 @@ class ChangeCache:
         written, or another run holds it longer than ``LOCK_WAIT``."""
         if self.file is not None:
             with contextlib.suppress(OSError, sqlite3.OperationalError):
-                self.file.parent.mkdir(parents=True, exist_ok=True)
-                ignore = self.file.parent / ".gitignore"
-                if not ignore.exists():
-                    ignore.write_text("# jiebang's cache of checked record files; safe to delete.\n*\n", encoding="utf-8")
+                if not prepare(self.file.parent):
+                    raise OSError("cannot write the cache folder")
                 try:
                     db = self._locked(self.file)
                 except sqlite3.DatabaseError as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -132,6 +133,17 @@ def test_broken_links_fail_the_build_and_strict_fails_on_warnings(tmp_path: Path
         build(root, strict=True)
 
 
+def test_a_template_linking_a_record_that_is_not_public_fails_the_build(tmp_path: Path, mkdocs_log: pytest.LogCaptureFixture) -> None:
+    root = portal_records(tmp_path / "repo", write={"site/templates/home.md.j2": "# 首页\n\n{{ link('L-2024-002') }}\n"})
+    (root / "public").mkdir()
+    (root / "public" / "index.html").write_text("the portal as last published", encoding="utf-8")
+    with pytest.raises(Abort):
+        build(root)
+    assert "生成页面失败：index.md links L-2024-002, which is not public" in mkdocs_log.text
+    assert (root / "public" / "index.html").read_text(encoding="utf-8") == "the portal as last published"
+    assert not multiprocessing.active_children()
+
+
 def test_local_templates_and_pages_override_the_package(tmp_path: Path) -> None:
     root = portal_records(
         tmp_path / "repo",
@@ -144,6 +156,19 @@ def test_local_templates_and_pages_override_the_package(tmp_path: Path) -> None:
     home = html.unescape(page(site, ""))
     assert "本区定制首页，共 3 项榜单。" in home
     assert 'href="about/"' in home and "关于本门户" in home  # a hand-written page joins the navigation
+
+
+def test_compiled_templates_are_kept_and_never_hide_an_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = portal_records(tmp_path / "repo", write={"site/templates/home.md.j2": "# 首页\n\n第一版首页。\n"})
+    assert "第一版首页。" in page(build(root), "")
+    kept = root / ".jiebang-cache" / "templates"
+    assert len(list(kept.glob("*.cache"))) >= 10  # every template, compiled once
+    assert (kept / ".gitignore").read_text(encoding="utf-8").endswith("*\n")
+    (root / "site/templates/home.md.j2").write_text("# 首页\n\n第二版首页。\n", encoding="utf-8")
+    assert "第二版首页。" in page(build(root), "")
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    monkeypatch.setenv("JIEBANG_CACHE", str(tmp_path / "not-a-folder"))  # a cache that cannot be written
+    assert "第二版首页。" in page(build(root), "")
 
 
 def test_mkdocs_build_uses_the_plugin(tmp_path: Path) -> None:
