@@ -8,12 +8,13 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from benchmarks import data
-from benchmarks.measure import Run, interleaved, run
+from benchmarks.measure import QUICK, Run, Series, interleaved, run
 
 GiB = 1024**3
 CLEAN = "：0 个错误，0 个警告"  # the text report's summary of a clean set
@@ -40,6 +41,10 @@ class Context:
     quick: bool
     cjs_max: int
     portal_max: int
+
+    def rounds(self, repeat: int, *measures: Callable[[], float]) -> list[Series]:
+        """``measure.interleaved``; with --quick, no extra rounds for quick measurements."""
+        return interleaved(repeat, *measures, quick=0.0 if self.quick else QUICK)
 
 
 def available(module: str) -> bool:
@@ -76,7 +81,7 @@ def validate_figures(ctx: Context) -> list[Row]:
             return keep[-1].seconds
 
         if cjs is None or lists > ctx.cjs_max:
-            (mine,) = interleaved(_repeat(ctx, files), validate)
+            (mine,) = ctx.rounds(_repeat(ctx, files), validate)
             why = (
                 "check-jsonschema not installed (JIEBANG_EXTRAS=test,bench)"
                 if cjs is None
@@ -84,7 +89,7 @@ def validate_figures(ctx: Context) -> list[Row]:
             )
             rows.append(Row("validate, all rules", label(lists, files), secs(mine.median), note=why))
         else:
-            mine, theirs = interleaved(_repeat(ctx, files), validate, partial(schema_only, cjs, root))
+            mine, theirs = ctx.rounds(_repeat(ctx, files), validate, partial(schema_only, cjs, root))
             ratio = mine.median / theirs.median
             rows.append(
                 Row(
@@ -113,7 +118,7 @@ def validate_figures(ctx: Context) -> list[Row]:
             met=peak < GiB,
         )
     )
-    one, many = interleaved(
+    one, many = ctx.rounds(
         _repeat(ctx, files),
         lambda: run([*JIEBANG, "validate", "--root", str(root)], cwd=root, env={"JIEBANG_JOBS": "1"}).seconds,
         lambda: run([*JIEBANG, "validate", "--root", str(root)], cwd=root).seconds,
@@ -125,7 +130,7 @@ def validate_figures(ctx: Context) -> list[Row]:
             secs(many.median),
             secs(one.median),
             many.median / one.median,
-            note=f"{os.cpu_count()} cores",
+            note=f"{os.cpu_count()} cores; {len(one.values)} run(s)",
         )
     )
     return rows
@@ -188,7 +193,7 @@ def base_figures(ctx: Context) -> list[Row]:
         return run(check, cwd=root, env=env).seconds
 
     try:
-        ours, full = interleaved(ctx.repeat, warm, lambda: run([*JIEBANG, "validate", "--root", str(root)], cwd=root).seconds)
+        ours, full = ctx.rounds(ctx.repeat, warm, lambda: run([*JIEBANG, "validate", "--root", str(root)], cwd=root).seconds)
     finally:
         data.git(root, "checkout", "-q", "--", changed)
     ratio = ours.median / full.median
@@ -202,7 +207,7 @@ def base_figures(ctx: Context) -> list[Row]:
             ratio,
             "< 0.05 at 10,000 lists",
             ratio < 0.05 if national else None,
-            "the cache holds the base branch's state",
+            f"the cache holds the base branch's state; {len(ours.values)} run(s)",
         ),
         Row(
             "validate --base, cold cache (base branch, no change) vs full validate",
@@ -244,7 +249,7 @@ def history_figures(ctx: Context) -> list[Row]:
             naive[path] = sum(1 for _ in repo.iter_commits("HEAD", paths=path, first_parent=True))
         return time.perf_counter() - started
 
-    ours, theirs = interleaved(ctx.repeat, one_pass, per_file)
+    ours, theirs = ctx.rounds(ctx.repeat, one_pass, per_file)
     same = all(counts.get(p) == naive[p] for p in paths)
     how = "generator.history build_index" if real else "git log --name-status parsed once (generator/history not available yet)"
     return [
@@ -256,7 +261,7 @@ def history_figures(ctx: Context) -> list[Row]:
             ours.median / theirs.median,
             "< 1",
             ours.median < theirs.median and same,
-            how + ("" if same else "; VERSION COUNTS DIFFER"),
+            how + ("" if same else "; VERSION COUNTS DIFFER") + f"; {len(ours.values)} run(s)",
         )
     ]
 

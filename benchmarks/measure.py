@@ -87,13 +87,23 @@ class Series:
         return f"{min(self.values):.3g}–{max(self.values):.3g}" if len(self.values) > 1 else ""
 
 
-def interleaved(repeat: int, *measures: Callable[[], float]) -> list[Series]:
+QUICK = 60.0  # seconds: short measurements are repeated until their rounds take this long
+MORE = 3  # … but to at most this many times the runs asked for
+
+
+def interleaved(repeat: int, *measures: Callable[[], float], quick: float = QUICK) -> list[Series]:
     """Run each measure ``repeat`` times, alternating them, so that a noisy moment on
-    the machine falls on both sides of a ratio rather than on one."""
+    the machine falls on both sides of a ratio rather than on one. Quick ones run more
+    often (until the rounds have taken ``quick`` seconds, up to ``MORE`` × ``repeat``):
+    on a shared machine single runs of a few seconds vary by a quarter, and the median
+    of three would too."""
     out = [Series() for _ in measures]
-    for _ in range(repeat):
+    started = time.perf_counter()
+    rounds = 0
+    while rounds < repeat or (rounds < MORE * repeat and time.perf_counter() - started < quick):
         for series, measure in zip(out, measures, strict=True):
             series.values.append(measure())
+        rounds += 1
     return out
 
 
