@@ -81,12 +81,14 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
         if self._epoch_before is None:  # MkDocs dates the sitemap with it: the as-of date, never the clock
             stamp = epoch if inputs.as_of is None and epoch is not None else dt.datetime.combine(as_of, dt.time(), SHANGHAI).timestamp()
             os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp))
-        self.generating = fork_call(partial(self._generate, config))  # on another core, while
-        _load_segmenter(config)  # this one does what the search plugin would do at the first page
+        # On other cores the pages (after the history) and the data files are made, while
+        # this one does what the search plugin would do at its first page.
+        self.generating = (fork_call(self._pages), fork_call(partial(self._data_files, config)))
+        _load_segmenter(config)
         return config
 
-    def _generate(self, config: MkDocsConfig) -> tuple[list[Page], list[tuple[str, bytes]]]:
-        """The generated pages and data files, with the records' history from git."""
+    def _pages(self) -> list[Page]:
+        """The generated pages, with the records' history from git."""
         providers = self.inputs.providers
         if providers is None:  # `mkdocs build`, `serve`: the same history as `jiebang build`
             from generator.history.provider import history_providers
@@ -95,7 +97,7 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
             providers = Providers(found.history, found.decisions)
         cache = cache_dir(self.inputs.root)
         env = environment([self.inputs.root / "site" / "templates"], cache / "templates" if cache else None)
-        return render_pages(self.view, env, providers), self._data_files(config)
+        return render_pages(self.view, env, providers)
 
     def _inputs_from(self, config: MkDocsConfig) -> Inputs:
         here = Path(config.config_file_path or ".").resolve().parent
@@ -129,7 +131,7 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
             if path.is_file() and files.get_file_from_path(uri) is None:
                 files.append(File(uri, str(PACKAGE_DOCS), config.site_dir, config.use_directory_urls))
         try:
-            self.pages, data = self.generating()
+            self.pages, data = self.generating[0](), self.generating[1]()
         except LookupError as exc:
             raise PluginError(f"生成页面失败：{exc}") from exc
         for page in self.pages:
@@ -170,8 +172,8 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._restore_epoch()
-        if hasattr(self, "generating"):
-            self.generating.cancel()
+        for work in getattr(self, "generating", ()):
+            work.cancel()
 
     def _restore_epoch(self) -> None:
         if getattr(self, "_epoch_before", "") is None:
