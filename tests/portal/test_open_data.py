@@ -40,6 +40,14 @@ def test_records_json_follows_its_schema_and_holds_only_public_records(site: Pat
     assert not {"needs", "argumentation", "restricted", "kind"} & doc["lists"][0].keys()
 
 
+def test_json_files_are_written_as_json_would_write_them(site: Path) -> None:
+    for name in ("records.json", "records.schema.json", "ocds.json"):
+        written = (site / "data" / name).read_bytes()
+        assert written == (json.dumps(json.loads(written), ensure_ascii=False, indent=2) + "\n").encode("utf-8"), name
+    huge = {"键": [2**70, {"空": {}}, []]}  # beyond 64 bits: the standard library writes it
+    assert export._json(huge) == (json.dumps(huge, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def test_schema_rejects_a_field_that_is_never_published(site: Path) -> None:
     doc = json.loads((site / "data" / "records.json").read_text(encoding="utf-8"))
     schema = json.loads((site / "data" / "records.schema.json").read_text(encoding="utf-8"))
