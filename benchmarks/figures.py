@@ -41,6 +41,7 @@ class Context:
     quick: bool
     cjs_max: int
     portal_max: int
+    national_repeat: int = 1  # runs on sets above 20,000 files: only as many as --repeat asks for
 
     def rounds(self, repeat: int, *measures: Callable[[], float]) -> list[Series]:
         """``measure.interleaved``; with --quick, no extra rounds for quick measurements."""
@@ -62,8 +63,10 @@ def label(lists: int, files: int) -> str:
     return f"{lists:,} lists ({files:,} files)"
 
 
-def _repeat(ctx: Context, files: int) -> int:
-    return ctx.repeat if files <= 20_000 else 1  # national sets: the slow reference runs once
+def repeat_for(ctx: Context, files: int) -> int:
+    """Runs for a set of this size: national sets run once (each side takes minutes) unless
+    ``--repeat`` says how many."""
+    return ctx.repeat if files <= 20_000 else ctx.national_repeat
 
 
 def validate_figures(ctx: Context) -> list[Row]:
@@ -81,7 +84,7 @@ def validate_figures(ctx: Context) -> list[Row]:
             return keep[-1].seconds
 
         if cjs is None or lists > ctx.cjs_max:
-            (mine,) = ctx.rounds(_repeat(ctx, files), validate)
+            (mine,) = ctx.rounds(repeat_for(ctx, files), validate)
             why = (
                 "check-jsonschema not installed (JIEBANG_EXTRAS=test,bench)"
                 if cjs is None
@@ -89,7 +92,7 @@ def validate_figures(ctx: Context) -> list[Row]:
             )
             rows.append(Row("validate, all rules", label(lists, files), secs(mine.median), note=why))
         else:
-            mine, theirs = ctx.rounds(_repeat(ctx, files), validate, partial(schema_only, cjs, root))
+            mine, theirs = ctx.rounds(repeat_for(ctx, files), validate, partial(schema_only, cjs, root))
             ratio = mine.median / theirs.median
             rows.append(
                 Row(
@@ -119,7 +122,7 @@ def validate_figures(ctx: Context) -> list[Row]:
         )
     )
     one, many = ctx.rounds(
-        _repeat(ctx, files),
+        repeat_for(ctx, files),
         lambda: run([*JIEBANG, "validate", "--root", str(root)], cwd=root, env={"JIEBANG_JOBS": "1"}).seconds,
         lambda: run([*JIEBANG, "validate", "--root", str(root)], cwd=root).seconds,
     )

@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from benchmarks import data
-from benchmarks.figures import JIEBANG, Context, Row, available, label, secs
+from benchmarks.figures import JIEBANG, Context, Row, available, label, repeat_for, secs
 from benchmarks.measure import run
 
 SLUGIFY = "SLUGIFY-PLACEHOLDER"
@@ -116,7 +116,7 @@ def portal_figures(ctx: Context) -> list[Row]:
         ref_yml = reference_site(ctx, root, lists)
         build = [*JIEBANG, "build", "--root", str(root), "--out", str(out)]
         plain = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(ref_yml)]
-        ours, theirs = ctx.rounds(ctx.repeat if files <= 20_000 else 1, partial(_seconds, build, env), partial(_seconds, plain, env))
+        ours, theirs = ctx.rounds(repeat_for(ctx, files), partial(_seconds, build, env), partial(_seconds, plain, env))
         count, ref_count = pages(out), pages(ref_yml.parent / "site")
         per_page[lists] = ours.median / count
         growth = per_page[lists] / per_page[sizes[0]]

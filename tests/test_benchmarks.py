@@ -51,3 +51,12 @@ def test_runner_prints_a_table_of_every_figure(tmp_path: Path, capsys: pytest.Ca
     for figure in ("validate, all rules", "peak memory", "validate --base", "history index"):
         assert f"| {figure}" in out
     assert "- python: " in out and "- cpu: " in out
+
+
+def test_national_sets_run_once_unless_repeat_says_otherwise(tmp_path: Path) -> None:
+    from benchmarks.figures import Context, repeat_for
+
+    default = Context(tmp_path, [10_000], repeat=3, quick=False, cjs_max=10_000, portal_max=10_000)
+    asked = Context(tmp_path, [10_000], repeat=3, quick=False, cjs_max=10_000, portal_max=10_000, national_repeat=3)
+    assert (repeat_for(default, 9_679), repeat_for(default, 108_377)) == (3, 1)
+    assert repeat_for(asked, 108_377) == 3
