@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -132,7 +133,7 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
                 files.append(File(uri, str(PACKAGE_DOCS), config.site_dir, config.use_directory_urls))
         try:
             self.pages, data = self.generating[0](), self.generating[1]()
-        except LookupError as exc:
+        except (LookupError, jinja2.TemplateError) as exc:  # a link to a hidden record; a broken local template
             raise PluginError(f"生成页面失败：{exc}") from exc
         for page in self.pages:
             if files.get_file_from_path(page.uri) is None:

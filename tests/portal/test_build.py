@@ -133,7 +133,7 @@ def test_broken_links_fail_the_build_and_strict_fails_on_warnings(tmp_path: Path
         build(root, strict=True)
 
 
-def test_a_template_linking_a_record_that_is_not_public_fails_the_build(tmp_path: Path, mkdocs_log: pytest.LogCaptureFixture) -> None:
+def test_a_template_linking_a_hidden_record_or_broken_fails_the_build_cleanly(tmp_path: Path, mkdocs_log: pytest.LogCaptureFixture) -> None:
     root = portal_records(tmp_path / "repo", write={"site/templates/home.md.j2": "# 首页\n\n{{ link('L-2024-002') }}\n"})
     (root / "public").mkdir()
     (root / "public" / "index.html").write_text("the portal as last published", encoding="utf-8")
@@ -142,6 +142,10 @@ def test_a_template_linking_a_record_that_is_not_public_fails_the_build(tmp_path
     assert "生成页面失败：index.md links L-2024-002, which is not public" in mkdocs_log.text
     assert (root / "public" / "index.html").read_text(encoding="utf-8") == "the portal as last published"
     assert not multiprocessing.active_children()
+    (root / "site/templates/home.md.j2").write_text("# 首页\n\n{% if %}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--root", str(root)])
+    assert (result.exit_code == 1 and result.exception is None) or isinstance(result.exception, SystemExit)
+    assert "生成页面失败：Expected an expression" in mkdocs_log.text and "home.md.j2" in mkdocs_log.text
 
 
 def test_local_templates_and_pages_override_the_package(tmp_path: Path) -> None:
