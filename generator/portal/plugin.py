@@ -8,7 +8,9 @@ Enable it in ``mkdocs.yml`` (``plugins: [search, jiebang]``) and ``mkdocs build`
 - adds the Markdown extensions, theme overrides, stylesheet and script its pages need;
 - adds one generated page per public record (kept out of the navigation), the index
   pages, open data, ``feed.xml`` and ``calendar.ics``; a page of the same path in the
-  docs folder wins over a generated one;
+  docs folder wins over a generated one. The history and pages, and the data files, are
+  made on two forked processes while this one loads jieba's dictionary for the search
+  plugin (which would otherwise load it at its first page);
 - after the build, fails when a public record has no page, an internal link does not
   resolve, or any output mentions a record that is not public.
 """
@@ -132,14 +134,16 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
             if path.is_file() and files.get_file_from_path(uri) is None:
                 files.append(File(uri, str(PACKAGE_DOCS), config.site_dir, config.use_directory_urls))
         try:
-            self.pages, data = self.generating[0](), self.generating[1]()
+            pages, data = self.generating
+            self.pages = pages()
+            data_files = data()
         except (LookupError, jinja2.TemplateError) as exc:  # a link to a hidden record; a broken local template
             raise PluginError(f"生成页面失败：{exc}") from exc
         for page in self.pages:
             if files.get_file_from_path(page.uri) is None:
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
                 files.append(File.generated(config, page.uri, content=page.markdown, inclusion=inclusion))
-        for uri, content in data:
+        for uri, content in data_files:
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, content=content))
         if config.nav is None:

@@ -141,10 +141,8 @@ class ChangeCache:
         """The database, holding its write lock for this run (runs on one repository
         take turns); in memory, as a cold run, when there is no directory, it cannot be
         written, or another run holds it longer than ``LOCK_WAIT``."""
-        if self.file is not None:
+        if self.file is not None and prepare(self.file.parent):
             with contextlib.suppress(OSError, sqlite3.OperationalError):
-                if not prepare(self.file.parent):
-                    raise OSError("cannot write the cache folder")
                 try:
                     db = self._locked(self.file)
                 except sqlite3.DatabaseError as exc:
