@@ -103,19 +103,20 @@ def _mkdocs_logging(verbose: bool) -> None:
 
 
 def _records_and_gate(root: Path) -> tuple[Loaded, Callable[[], None]]:
-    """The records, and a gate that refuses them if they have errors: the rules run on a
-    second core while the portal is built (which publishes nothing until the gate passes)."""
+    """The records, and a gate that refuses them if they have errors: the rules run on
+    another process while the portal is built (which publishes nothing until the gate
+    passes), yielding the cores to the portal's own work, which is wanted first."""
     from functools import partial
 
     from generator.portal.build import RecordErrors
-    from generator.records.batch import fork_call
+    from generator.records.batch import LATER, fork_call
     from generator.validate import load_tree, report_for
 
     try:
         loaded = load_tree(root)
     except CannotRun as exc:
         _fail(str(exc))
-    checked = fork_call(partial(report_for, loaded, (), root))
+    checked = fork_call(partial(report_for, loaded, (), root), nice=LATER)
 
     def gate() -> None:
         report = checked()

@@ -264,6 +264,15 @@ def files(view: PublicView, formats: tuple[str, ...] = FORMATS) -> Iterator[tupl
         yield ocds.FILE, _json(ocds.package(view))
 
 
+def names(formats: tuple[str, ...] = FORMATS) -> list[str]:
+    """The names of the files ``files`` makes, in its order, without making them."""
+    return [
+        *(["records.json", "records.schema.json"] if "json" in formats else []),
+        *([f"{table.name}.csv" for table in TABLES] if "csv" in formats else []),
+        *([ocds.FILE] if "ocds" in formats else []),
+    ]
+
+
 def _json(data: Any) -> bytes:
     """Indented JSON, UTF-8: orjson writes the bytes ``json.dumps(indent=2)`` would (a test
     holds it to that), many times faster; json takes what orjson refuses (huge integers)."""

@@ -11,7 +11,7 @@ from concurrent.futures import CancelledError
 
 import pytest
 
-from generator.records.batch import fork_call, fork_map
+from generator.records.batch import LATER, Feed, fork_call, fork_map
 
 
 def _square_unless_seven(x: int) -> int:
@@ -73,3 +73,32 @@ def test_exit_without_asking_for_a_result_does_not_wait_for_it() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], timeout=60, env={**os.environ, "JIEBANG_JOBS": "2"})
     assert done.returncode == 0
+
+
+def test_work_wanted_later_yields_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JIEBANG_JOBS", "2")
+    mine = os.nice(0)
+    assert fork_call(lambda: os.nice(0), nice=LATER)() == min(19, mine + LATER)
+    assert fork_call(lambda: os.nice(0))() == mine
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_feed_applies_its_function_to_items_as_they_are_sent(jobs: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JIEBANG_JOBS", jobs)
+    here = os.getpid()
+    feed = Feed(lambda x: (x * x, os.getpid() != here))
+    for x in range(8, 2000):
+        feed.send(x)
+    results = feed()
+    assert [square for square, _ in results] == [x * x for x in range(8, 2000)]
+    assert {elsewhere for _, elsewhere in results} == {jobs == "2"}
+    failing = Feed(_square_unless_seven)
+    for x in range(5, 50_000):  # sent on after the function failed: more than a pipe holds
+        failing.send(x)
+    with pytest.raises(ValueError, match="seven"):
+        failing()
+    stopped = Feed(_square_unless_seven)
+    stopped.send(3)
+    stopped.cancel()
+    with pytest.raises(CancelledError):
+        stopped()

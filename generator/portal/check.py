@@ -6,8 +6,9 @@ from __future__ import annotations
 import html
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -34,49 +35,73 @@ def page_file(site: Path, page: str, use_directory_urls: bool = True) -> Path:
     return site / stem / "index.html"
 
 
-@cache
-def _ids(path: Path) -> frozenset[str]:
-    return frozenset(html.unescape(i) for i in _ID_ATTR.findall(path.read_text(encoding="utf-8")))
+@dataclass(frozen=True)
+class Scan:
+    """What one output file holds for the checks, found by regular expressions (their
+    costly part): the plugin scans each page as MkDocs writes it, on another core."""
+
+    hrefs: tuple[str, ...]  # distinct link targets as written (HTML files)
+    ids: frozenset[str]  # element ids, unescaped (HTML files)
+    hidden: tuple[str, ...]  # records it mentions that the public may not see
 
 
-def check_site(site: Path, view: PublicView, use_directory_urls: bool = True, base_path: str = "/") -> list[str]:
-    """``base_path``: the path of the site URL, which absolute links (as in 404.html) start with."""
-    _ids.cache_clear()
+def scan(name: str, text: str, hidden: frozenset[str]) -> Scan:
+    """``name``: the file's path in the site (its suffix says whether it is HTML)."""
+    page = name.endswith(".html")
+    return Scan(
+        tuple(sorted(set(_HREF.findall(text)))) if page else (),
+        frozenset(html.unescape(i) for i in _ID_ATTR.findall(text)) if page else frozenset(),
+        tuple(sorted({m for m in RECORD_ID.findall(html.unescape(text)) if m in hidden})),
+    )
+
+
+def scan_named(hidden: frozenset[str], file: tuple[str, str]) -> tuple[str, Scan]:
+    """A (name, text) pair's scan, with its name."""
+    return file[0], scan(*file, hidden)
+
+
+def hidden_ids(view: PublicView) -> frozenset[str]:
+    return frozenset(rid for rid in view.corpus.by_id if rid not in view.ids)
+
+
+def check_site(
+    site: Path, view: PublicView, use_directory_urls: bool = True, base_path: str = "/", scans: Mapping[str, Scan] | None = None
+) -> list[str]:
+    """``base_path``: the path of the site URL, which absolute links (as in 404.html) start
+    with. ``scans``: files already scanned, by path in the site, as written; the rest are read."""
     base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     tree = _Tree.of(site)
-    hidden = frozenset(rid for rid in view.corpus.by_id if rid not in view.ids)
-    paths = sorted(p for p in site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file())
-    found = fork_map(partial(_file_problems, site, base, tree, hidden), paths, PARALLEL_FILES)
-    links = [problem for broken, _ in found for problem in broken]
-    leaks = [leak for _, leak in found if leak]
-    return _record_pages(site, view, use_directory_urls) + links + leaks
+    names = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file())
+    known = {name: scans[name] for name in names if scans and name in scans}
+    todo = [name for name in names if name not in known]
+    known.update(zip(todo, fork_map(partial(_scan_file, site, hidden_ids(view)), todo, PARALLEL_FILES), strict=True))
+    pages = [name for name in names if name.endswith(".html")]
+    links = [problem for found in fork_map(partial(_links, base, tree, known), pages, PARALLEL_FILES) for problem in found]
+    leaks = [f"{name}：提及了非公开记录 {'、'.join(known[name].hidden)}" for name in names if known[name].hidden]
+    return _record_pages(site, view, use_directory_urls, known) + links + leaks
 
 
-def _file_problems(site: Path, base: str, tree: _Tree, hidden: frozenset[str], path: Path) -> tuple[list[str], str | None]:
-    """One output file's broken links, and its mention of records the public may not see."""
-    text = path.read_text(encoding="utf-8-sig", errors="replace")  # each file read once for both checks
-    links = _links(site, path, base, tree, text) if path.suffix == ".html" else []
-    leaked = sorted({m for m in RECORD_ID.findall(html.unescape(text)) if m in hidden})
-    return links, f"{path.relative_to(site).as_posix()}：提及了非公开记录 {'、'.join(leaked)}" if leaked else None
+def _scan_file(site: Path, hidden: frozenset[str], name: str) -> Scan:
+    return scan(name, (site / name).read_text(encoding="utf-8-sig", errors="replace"), hidden)
 
 
-def _record_pages(site: Path, view: PublicView, use_directory_urls: bool) -> list[str]:
+def _record_pages(site: Path, view: PublicView, use_directory_urls: bool, known: Mapping[str, Scan]) -> list[str]:
     problems = []
     for rid in sorted(view.ids):
         target = view.target(rid)
         if target is None:
             problems.append(f"公开记录 {rid} 没有对应的页面")
             continue
-        problems += _target_problems(site, target, use_directory_urls, f"公开记录 {rid}")
+        problems += _target_problems(site, target, use_directory_urls, f"公开记录 {rid}", known)
     return problems
 
 
-def _target_problems(site: Path, target: Target, use_directory_urls: bool, who: str) -> list[str]:
-    path = page_file(site, target.page, use_directory_urls)
-    if not path.is_file():
-        return [f"{who} 的页面 {path.relative_to(site).as_posix()} 没有生成"]
-    if target.anchor and target.anchor not in _ids(path):
-        return [f"{who} 在页面 {path.relative_to(site).as_posix()} 中没有锚点 #{target.anchor}"]
+def _target_problems(site: Path, target: Target, use_directory_urls: bool, who: str, known: Mapping[str, Scan]) -> list[str]:
+    name = page_file(site, target.page, use_directory_urls).relative_to(site).as_posix()
+    if name not in known:
+        return [f"{who} 的页面 {name} 没有生成"]
+    if target.anchor and target.anchor not in known[name].ids:
+        return [f"{who} 在页面 {name} 中没有锚点 #{target.anchor}"]
     return []
 
 
@@ -99,15 +124,12 @@ class _Tree:
         return cls(root, frozenset(files), frozenset(dirs))
 
 
-def _links(site: Path, page: Path, base: str, tree: _Tree | None = None, text: str | None = None) -> list[str]:
-    """Broken links of one page (``text``: its content, when already read). Paths are normalised
-    as strings against the listed site (MkDocs writes no symbolic links): a national portal has ~10⁵ links."""
-    tree = tree or _Tree.of(site)
-    text = page.read_text(encoding="utf-8") if text is None else text
-    where = page.relative_to(site).as_posix()
+def _links(base: str, tree: _Tree, known: Mapping[str, Scan], where: str) -> list[str]:
+    """Broken links of the page at ``where``. Paths are normalised as strings against the
+    listed site (MkDocs writes no symbolic links): a national portal has ~10⁵ links."""
     folder = os.path.dirname(os.path.join(tree.root, where))
     problems = []
-    for raw in sorted(set(_HREF.findall(text))):
+    for raw in known[where].hrefs:
         href = html.unescape(raw)
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or not parts.path:
@@ -122,6 +144,11 @@ def _links(site: Path, page: Path, base: str, tree: _Tree | None = None, text: s
             target = os.path.join(target, "index.html")
         if not target.startswith(tree.root + os.sep) or target not in tree.files:
             problems.append(f"{where}：链接 {href} 指向的文件不存在")
-        elif parts.fragment and os.path.splitext(target)[1] == ".html" and unquote(parts.fragment) not in _ids(Path(target)):
+        elif parts.fragment and target.endswith(".html") and unquote(parts.fragment) not in _target_ids(tree, known, target):
             problems.append(f"{where}：链接 {href} 的锚点不存在")
     return problems
+
+
+def _target_ids(tree: _Tree, known: Mapping[str, Scan], target: str) -> frozenset[str]:
+    name = os.path.relpath(target, tree.root).replace(os.sep, "/")
+    return known[name].ids if name in known else frozenset()

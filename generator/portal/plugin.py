@@ -10,9 +10,12 @@ Enable it in ``mkdocs.yml`` (``plugins: [search, jiebang]``) and ``mkdocs build`
   pages, open data, ``feed.xml`` and ``calendar.ics``; a page of the same path in the
   docs folder wins over a generated one. The history and pages, and the data files, are
   made on two forked processes while this one loads jieba's dictionary for the search
-  plugin (which would otherwise load it at its first page);
+  plugin (which would otherwise load it at its first page). MkDocs needs the pages
+  first; the data files only when it copies static files (``on_env``), after reading
+  every page, so they are made with lower priority, as are the rules of ``jiebang build``;
 - after the build, fails when a public record has no page, an internal link does not
-  resolve, or any output mentions a record that is not public.
+  resolve, or any output mentions a record that is not public. Each page is scanned for
+  these checks on another process as MkDocs writes it.
 """
 
 from __future__ import annotations
@@ -32,23 +35,24 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator import export
 from generator.dates import SHANGHAI
 from generator.portal import feeds
 from generator.portal.build import PACKAGE_DOCS, THEME, Inputs, PortalError, as_of_date, pending, public_view, source_epoch
-from generator.portal.check import check_site
+from generator.portal.check import Scan, check_site, hidden_ids, scan_named
 from generator.portal.pages import Page, Providers, environment, nav, render_pages
 from generator.portal.public import Target
 from generator.portal.text import cn_date
-from generator.records.batch import fork_call
+from generator.records.batch import LATER, Feed, Pending, fork_call
 from generator.records.cache import cache_dir
 from generator.validate import CannotRun
 
 log = logging.getLogger("mkdocs.plugins.jiebang")
 EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition", "toc")
+FEEDS = ("feed.xml", "calendar.ics")
 
 
 class JiebangConfig(base.Config):
@@ -86,7 +90,7 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
             os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp))
         # On other cores the pages (after the history) and the data files are made, while
         # this one does what the search plugin would do at its first page.
-        self.generating = (fork_call(self._pages), fork_call(partial(self._data_files, config)))
+        self.generating = (fork_call(self._pages), fork_call(partial(self._data_files, config), nice=LATER))
         _load_segmenter(config)
         return config
 
@@ -133,22 +137,30 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
             uri = path.relative_to(PACKAGE_DOCS).as_posix()
             if path.is_file() and files.get_file_from_path(uri) is None:
                 files.append(File(uri, str(PACKAGE_DOCS), config.site_dir, config.use_directory_urls))
-        try:
-            pages, data = self.generating
-            self.pages = pages()
-            data_files = data()
-        except (LookupError, jinja2.TemplateError) as exc:  # a link to a hidden record; a broken local template
-            raise PluginError(f"生成页面失败：{exc}") from exc
+        self.pages = _result(self.generating[0])
         for page in self.pages:
             if files.get_file_from_path(page.uri) is None:
                 inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
                 files.append(File.generated(config, page.uri, content=page.markdown, inclusion=inclusion))
-        for uri, content in data_files:
-            if files.get_file_from_path(uri) is None:
-                files.append(File.generated(config, uri, content=content))
+        # The data files' content is filled in by on_env, once made.
+        self.data = {uri: File.generated(config, uri, content=b"") for uri in _data_names() if files.get_file_from_path(uri) is None}
+        for file in self.data.values():
+            files.append(file)
         if config.nav is None:
             config.nav = nav(self.pages, [u for u in local if u != "index.md"])
         return files
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        made = dict(_result(self.generating[1]))
+        for uri, file in self.data.items():
+            file.content_bytes = made[uri]
+        self.scanning: Feed[tuple[str, str], tuple[str, Scan]] = Feed(partial(scan_named, hidden_ids(self.view)), nice=LATER)
+        return env
+
+    @event_priority(-100)  # after other plugins: the page as written
+    def on_post_page(self, output: str, /, *, page: Any, config: MkDocsConfig) -> str:
+        self.scanning.send((page.file.dest_uri, output))
+        return output
 
     def _data_files(self, config: MkDocsConfig) -> list[tuple[str, bytes]]:
         site_url = config.site_url or "/"
@@ -158,8 +170,8 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
             return site_url + page + (f"#{target.anchor}" if target.anchor else "")
 
         out = [(f"data/{name}", content) for name, content in export.files(self.view)]
-        out.append(("feed.xml", feeds.atom(self.view, site_url, url)))
-        out.append(("calendar.ics", feeds.icalendar(self.view, site_url, url)))
+        out.append((FEEDS[0], feeds.atom(self.view, site_url, url)))
+        out.append((FEEDS[1], feeds.icalendar(self.view, site_url, url)))
         return out
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
@@ -170,20 +182,34 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._restore_epoch()
-        problems = check_site(Path(config.site_dir), self.view, config.use_directory_urls, urlsplit(config.site_url or "/").path)
+        site, base = Path(config.site_dir), urlsplit(config.site_url or "/").path
+        problems = check_site(site, self.view, config.use_directory_urls, base, dict(self.scanning()))
         if problems:
             raise PluginError("门户检查未通过：\n" + "\n".join(f"  {p}" for p in problems))
         log.info(f"门户检查通过：{len(self.view.ids)} 条公开记录均有页面，站内链接均可访问。")
 
     def on_build_error(self, *, error: Exception) -> None:
         self._restore_epoch()
-        for work in getattr(self, "generating", ()):
-            work.cancel()
+        for work in (*getattr(self, "generating", ()), getattr(self, "scanning", None)):
+            if work is not None:
+                work.cancel()
 
     def _restore_epoch(self) -> None:
         if getattr(self, "_epoch_before", "") is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
             self._epoch_before = ""
+
+
+def _data_names() -> list[str]:
+    """The files ``_data_files`` makes."""
+    return [f"data/{name}" for name in export.names()] + list(FEEDS)
+
+
+def _result(work: Pending[Any]) -> Any:
+    try:
+        return work()
+    except (LookupError, jinja2.TemplateError) as exc:  # a link to a hidden record; a broken local template
+        raise PluginError(f"生成页面失败：{exc}") from exc
 
 
 def _load_segmenter(config: MkDocsConfig) -> None:

@@ -1,6 +1,7 @@
 """Work over a whole record set on every core: ``check_file`` on each file, and
 ``fork_map`` for any pure function over a list (the portal's pages),
-``fork_call`` for one call (the rules, while the portal is built).
+``fork_call`` for one call (the rules, while the portal is built), ``Feed`` for a
+function on items as they are made (the checks of the pages MkDocs writes).
 
 Parsing and the JSON Schema stage are pure and dominate the cost (libyaml composes a
 node per value), so worker processes run them on chunks of files and send back plain
@@ -18,6 +19,8 @@ import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError
+from contextlib import suppress
+from functools import partial
 from itertools import chain, islice
 from typing import Any, Generic, TypeVar
 
@@ -28,6 +31,7 @@ R = TypeVar("R")
 
 PARALLEL_MIN = 2000  # below this, starting workers costs more than it saves
 CHUNK = 250
+LATER = 10  # niceness of work whose result is wanted only after other work (os.nice)
 Item = tuple[str, bytes | OSError]
 
 
@@ -154,15 +158,16 @@ def _work_span(span: tuple[int, int]) -> list[Any]:
     return [fn(items[i]) for i in range(*span)]
 
 
-def fork_call(fn: Callable[[], R]) -> Pending[R]:
+def fork_call(fn: Callable[[], R], nice: int = 0) -> Pending[R]:
     """``fn()`` started now on a forked process (it inherits what ``fn`` reaches, and may
-    itself use ``start_map``). Where there is one core or no fork, ``fn`` runs here when
-    its result is asked for."""
+    itself use ``fork_map``). Where there is one core or no fork, ``fn`` runs here when
+    its result is asked for. ``nice`` (``LATER``): the process yields the cores to the
+    others, for work whose result is wanted only after theirs."""
     if not _can_fork(1, 1):
         return Pending(fn)
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_call_and_send, args=(fn, send), name="jiebang-call")
+    process = context.Process(target=_call_and_send, args=(fn, send, nice), name="jiebang-call")
     process.start()
     send.close()
 
@@ -182,8 +187,10 @@ def fork_call(fn: Callable[[], R]) -> Pending[R]:
     return pending
 
 
-def _call_and_send(fn: Callable[[], Any], send: Any) -> None:
+def _call_and_send(fn: Callable[[], Any], send: Any, nice: int) -> None:
     """In the forked process: the result or the exception goes back through the pipe."""
+    if nice:
+        os.nice(nice)
     try:
         outcome = (True, fn())
     except Exception as exc:
@@ -192,6 +199,67 @@ def _call_and_send(fn: Callable[[], Any], send: Any) -> None:
         send.send(outcome)
     except Exception as exc:  # a result that cannot be pickled: say what it was
         send.send((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+class Feed(Generic[T, R]):
+    """``fn`` on each item sent (``send``), on a forked process, as the items are made here;
+    calling the feed ends the items and returns the results in order. Where there is one
+    core or no fork, ``fn`` runs here as each item is sent. An exception in ``fn`` is
+    raised when the results are asked for."""
+
+    def __init__(self, fn: Callable[[T], R], nice: int = 0) -> None:
+        self._fn, self._here, self._send = fn, not _can_fork(1, 1), None
+        self._done: list[R] = []
+        self._failed: list[Exception] = []
+        if self._here:
+            self._result = Pending(self._results_here)
+        else:
+            receive, self._send = multiprocessing.get_context("fork").Pipe(duplex=False)
+            self._result = fork_call(partial(_consume, fn, receive, self._send), nice)
+            receive.close()
+
+    def send(self, item: T) -> None:
+        if self._here:
+            if not self._failed:
+                try:
+                    self._done.append(self._fn(item))
+                except Exception as exc:
+                    self._failed.append(exc)
+        elif self._send is not None:
+            try:
+                self._send.send((item,))
+            except OSError:  # fn has failed: its error is raised when the results are asked for
+                self._close()
+
+    def __call__(self) -> list[R]:
+        if self._send is not None:
+            with suppress(OSError):
+                self._send.send(None)
+            self._close()
+        return self._result()
+
+    def cancel(self) -> None:
+        self._close()
+        self._result.cancel()
+
+    def _results_here(self) -> list[R]:
+        if self._failed:
+            raise self._failed[0]
+        return self._done
+
+    def _close(self) -> None:
+        if self._send is not None:
+            self._send.close()
+            self._send = None
+
+
+def _consume(fn: Callable[[Any], Any], receive: Any, send: Any) -> list[Any]:
+    """In the forked process: ``fn`` on each item received until the end mark."""
+    send.close()  # this process's copy: the pipe ends when the sender does, even if it dies
+    out = []
+    while (message := receive.recv()) is not None:
+        out.append(fn(message[0]))
+    return out
 
 
 _LIVE: weakref.WeakSet[Pending[Any]] = weakref.WeakSet()

@@ -133,6 +133,19 @@ def test_broken_links_fail_the_build_and_strict_fails_on_warnings(tmp_path: Path
         build(root, strict=True)
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])  # pages scanned as written, on another process or here
+def test_a_page_mentioning_a_hidden_record_fails_the_build(
+    jobs: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mkdocs_log: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("JIEBANG_JOBS", jobs)
+    root = portal_records(tmp_path / "repo", write={"site/docs/about.md": "# 关于\n\n另见榜单 L-2024-002 与 L-2024-001。\n"})
+    with pytest.raises(Abort):
+        build(root)
+    assert "about/index.html：提及了非公开记录 L-2024-002" in mkdocs_log.text
+    assert "L-2024-001" not in mkdocs_log.text.split("提及了非公开记录")[1].splitlines()[0]
+    assert not (root / "public").exists() and not multiprocessing.active_children()
+
+
 def test_a_template_linking_a_hidden_record_or_broken_fails_the_build_cleanly(tmp_path: Path, mkdocs_log: pytest.LogCaptureFixture) -> None:
     root = portal_records(tmp_path / "repo", write={"site/templates/home.md.j2": "# 首页\n\n{{ link('L-2024-002') }}\n"})
     (root / "public").mkdir()

@@ -40,6 +40,12 @@ def test_records_json_follows_its_schema_and_holds_only_public_records(site: Pat
     assert not {"needs", "argumentation", "restricted", "kind"} & doc["lists"][0].keys()
 
 
+def test_the_open_data_files_are_named_before_they_are_made(corpus) -> None:  # type: ignore[no-untyped-def]
+    view = PublicView(corpus, AS_OF)
+    for formats in [export.FORMATS, ("csv",), ("ocds", "json")]:
+        assert export.names(formats) == [name for name, _ in export.files(view, formats)]
+
+
 def test_json_files_are_written_as_json_would_write_them(site: Path) -> None:
     for name in ("records.json", "records.schema.json", "ocds.json"):
         written = (site / "data" / name).read_bytes()
