@@ -229,13 +229,13 @@ def history_figures(ctx: Context) -> list[Row]:
 
     commits, files = (500, 100) if ctx.quick else (5000, 500)
     root, paths = data.scripted_history(ctx.work, commits, files)
-    real = available("generator.history.index")
+    real = available("generator.git.log")
     counts: dict[str, int] = {}
 
     def one_pass() -> float:
         started = time.perf_counter()
         if real:
-            from generator.history.index import build_index
+            from generator.git.log import build_index
 
             index = build_index(root)
             counts.update({p: len(index.versions(Path(p).stem)) for p in paths})

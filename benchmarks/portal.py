@@ -55,7 +55,8 @@ def pages(site: Path) -> int:
 
 def reference_site(ctx: Context, root: Path, lists: int) -> Path:
     """The portal's pages as a plain mkdocs-material project; returns its mkdocs.yml."""
-    from generator.portal.build import DEFAULT_CONFIG, THEME
+    from generator.portal.build import DEFAULT_CONFIG
+    from generator.portal.plugin import THEME
 
     where = ctx.work / f"reference-{lists}"
     shutil.rmtree(where, ignore_errors=True)

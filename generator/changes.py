@@ -34,15 +34,18 @@ import yaml
 
 from generator import dates
 from generator.diagnostics import INFO, Diagnostic, Report
-from generator.history.repo import GitRecords
+from generator.errors import CannotRun
+from generator.git.repo import GitRecords
+from generator.layout import RECORDS
 from generator.models import Source
 from generator.models.corpus import Corpus
-from generator.records.batch import check_files
 from generator.records.cache import ChangeCache, Group, State, blob_id, cache_dir, component_key
-from generator.records.files import RECORDS, FileResult, read_files
+from generator.records.files import FileResult, check_files, read_files
 from generator.records.graph import Entry, components
+from generator.records.load import compose
+from generator.records.tree import bulk, corpus_of, missing_program
 from generator.rules.base import run_change_rules, run_rules
-from generator.validate import CannotRun, bulk, corpus_of, make_report, missing_program
+from generator.validate import make_report
 
 OVERRIDE_KEY = "policy-override"
 OVERRIDE = re.compile(r"^(C\d{3})\s+(\S.*)$")
@@ -130,30 +133,17 @@ class _Files:
         for e in wanted:
             record = restored.get((e.path, e.blob))
             if record is not None:
-                record.attach(_LazySource(e.path, partial(self._raw, e.path, e.blob)))
+                record.attach(Source(e.path, load=partial(self._node, e.path, e.blob)))
                 self.results[e.path] = FileResult(e.path, record, e.diagnostics)
             elif e.kind is None:
                 self.results[e.path] = FileResult(e.path, None, e.diagnostics)
         self.check([(e.path, e.blob) for e in wanted if e.path not in self.results])
         return [self.results[e.path] for e in entries]
 
-    def _raw(self, path: str, blob: str) -> bytes:
+    def _node(self, path: str, blob: str) -> yaml.Node | None:
+        """A restored record's node tree: its file is read only if a finding needs a position."""
         ((_, raw),) = self.read([(path, blob)])
-        return raw if isinstance(raw, bytes) else b""
-
-
-class _LazySource(Source):
-    """A restored record's source: its file is read only if a finding needs a position."""
-
-    def __init__(self, path: str, read: Callable[[], bytes]) -> None:
-        super().__init__(path)
-        self._read: Callable[[], bytes] | None = read
-
-    @property
-    def node(self) -> yaml.Node | None:
-        if self._read is not None:
-            self._raw, self._read = self._read(), None
-        return super().node
+        return compose(raw) if isinstance(raw, bytes) else None
 
 
 def compare(repo: GitRecords, root: Path, merge_base: str, cache: ChangeCache) -> Change:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from generator import __version__
+from generator.errors import CannotRun, RecordErrors
 from generator.reporters import REPORTERS
-from generator.validate import CannotRun, Loaded
 
 FORMATS = click.Choice(sorted(REPORTERS))
 root_option = click.option(
@@ -24,15 +23,30 @@ root_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Every command's "cannot run" (exit 2) and "records have errors" (exit 1) end here,
+    with the message and no traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from mkdocs.exceptions import MkDocsException
+
+        try:
+            return super().invoke(ctx)
+        except CannotRun as exc:
+            click.echo(f"jiebang: {exc}", err=True)
+            sys.exit(2)
+        except RecordErrors as exc:
+            click.echo(str(exc))
+            sys.exit(1)
+        except MkDocsException as exc:  # MkDocs has logged the cause
+            click.echo(f"jiebang: 门户未生成：{exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="jiebang")
 def main() -> None:
     """jiebang：以 GitOps 方式运行“揭榜挂帅”项目。"""
-
-
-def _fail(message: str) -> None:
-    click.echo(f"jiebang: {message}", err=True)
-    sys.exit(2)
 
 
 @main.command()
@@ -44,15 +58,12 @@ def validate(paths: tuple[str, ...], base: str | None, fmt: str, root: Path) -> 
     """检查记录：退出码 0 无错误，1 有错误，2 无法运行。"""
     from generator.validate import validate as run
 
-    try:
-        if base is not None:  # an empty --base is refused, never read as 'no base'
-            from generator.changes import validate_change
+    if base is not None:  # an empty --base is refused, never read as 'no base'
+        from generator.changes import validate_change
 
-            report = validate_change(root, base, paths)
-        else:
-            report = run(root, paths)
-    except CannotRun as exc:
-        _fail(str(exc))
+        report = validate_change(root, base, paths)
+    else:
+        report = run(root, paths)
     click.echo(REPORTERS[fmt](report))
     sys.exit(report.exit_code)
 
@@ -62,7 +73,7 @@ def validate(paths: tuple[str, ...], base: str | None, fmt: str, root: Path) -> 
 @root_option
 def rules(fmt: str, root: Path) -> None:
     """列出规则目录：编号、级别、依据与说明（依据按 records/program.yaml 的条款对照）。"""
-    from generator.catalogue import render
+    from generator.rules.catalogue import render
     from generator.validate import program_citations
 
     click.echo(render(fmt, program_citations(root)))
@@ -102,30 +113,6 @@ def _mkdocs_logging(verbose: bool) -> None:
     logger.propagate = False
 
 
-def _records_and_gate(root: Path) -> tuple[Loaded, Callable[[], None]]:
-    """The records, and a gate that refuses them if they have errors: the rules run on
-    another process while the portal is built (which publishes nothing until the gate
-    passes), yielding the cores to the portal's own work, which is wanted first."""
-    from functools import partial
-
-    from generator.portal.build import RecordErrors
-    from generator.records.batch import LATER, fork_call
-    from generator.validate import load_tree, report_for
-
-    try:
-        loaded = load_tree(root)
-    except CannotRun as exc:
-        _fail(str(exc))
-    checked = fork_call(partial(report_for, loaded, (), root), nice=LATER)
-
-    def gate() -> None:
-        report = checked()
-        if report.exit_code:
-            raise RecordErrors(REPORTERS["text"](report) + "\n记录有错误，未生成任何公开内容：请先修正（jiebang validate）。")
-
-    return loaded, gate
-
-
 @main.command()
 @click.option(
     "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="输出目录，默认 public/（或 mkdocs.yml 的 site_dir）。"
@@ -138,42 +125,13 @@ def _records_and_gate(root: Path) -> tuple[Loaded, Callable[[], None]]:
 @root_option
 def build(out: Path | None, as_of: str | None, strict: bool, verbose: bool, root: Path) -> None:
     """由 records/ 生成公开门户（mkdocs-material）：记录有错误时不生成。"""
-    from mkdocs.exceptions import MkDocsException
+    from generator.portal.build import publish
+    from generator.portal.pipeline import PortalBuild
 
-    from generator.history.provider import history_providers, records_as_of
-    from generator.history.repo import GitRecords
-    from generator.portal.build import PortalError, RecordErrors, build_portal
-    from generator.portal.pages import Providers
-
-    day: dt.date | None = None
-    providers: Providers | None = None  # none: the plugin reads the history up to HEAD
-    gate: Callable[[], None] | None = None
-    if as_of:
-        try:
-            loaded, when, rev = records_as_of(GitRecords(root), as_of)
-        except CannotRun as exc:
-            _fail(str(exc))
-        day, found = when, history_providers(root, loaded.corpus, when, rev)
-        providers = Providers(found.history, found.decisions)
-    else:
-        loaded, gate = _records_and_gate(root)
     _mkdocs_logging(verbose)
-    try:
-        try:
-            site = build_portal(root, out, loaded=loaded, as_of=day, providers=providers, strict=strict, check=False, gate=gate)
-        except (PortalError, MkDocsException):
-            if gate is not None and not isinstance(sys.exc_info()[1], RecordErrors):
-                gate()  # records with errors may be why the build failed: say that first
-            raise
-    except RecordErrors as exc:
-        click.echo(str(exc))
-        sys.exit(1)
-    except PortalError as exc:
-        _fail(str(exc))
-    except MkDocsException as exc:  # MkDocs has logged the cause
-        click.echo(f"jiebang: 门户未生成：{exc}", err=True)
-        sys.exit(1)
-    click.echo(f"门户已生成：{site}" + (f"（按 {rev[:10]} 时的记录，截至 {day}）" if day else ""))
+    site, built = publish(PortalBuild(root, revision=as_of), out, strict=strict)
+    when = f"（按 {built.revision[:10]} 时的记录，截至 {built.view.as_of}）" if built.revision else ""
+    click.echo(f"门户已生成：{site}{when}")
 
 
 @main.command()
@@ -181,18 +139,10 @@ def build(out: Path | None, as_of: str | None, strict: bool, verbose: bool, root
 @root_option
 def serve(dev_addr: str | None, root: Path) -> None:
     """本地预览门户；记录、页面或模板变更时自动重新生成。"""
-    from mkdocs.exceptions import MkDocsException
-
-    from generator.portal.build import PortalError, serve_portal
+    from generator.portal.build import serve_portal
 
     _mkdocs_logging(True)
-    try:
-        serve_portal(root, dev_addr)
-    except PortalError as exc:
-        _fail(str(exc))
-    except MkDocsException as exc:
-        click.echo(f"jiebang: {exc}", err=True)
-        sys.exit(1)
+    serve_portal(root, dev_addr)
 
 
 @main.command()
@@ -207,18 +157,9 @@ def serve(dev_addr: str | None, root: Path) -> None:
 @root_option
 def export(fmt: tuple[str, ...], out: Path, root: Path) -> None:
     """导出开放数据：只含公开记录（与门户的 data/ 相同）；记录有错误时不导出。"""
-    from generator.portal.build import PortalError, RecordErrors, open_data
+    from generator.portal.build import open_data
 
-    loaded, gate = _records_and_gate(root)
-    try:
-        gate()
-        written = open_data(root, out, fmt, loaded=loaded, check=False)
-    except RecordErrors as exc:
-        click.echo(str(exc))
-        sys.exit(1)
-    except PortalError as exc:
-        _fail(str(exc))
-    for path in written:
+    for path in open_data(root, out, fmt):
         click.echo(f"已写入 {path}")
 
 
@@ -235,10 +176,7 @@ def new(kind: str, source: str | None, project: str | None, year: int | None, ro
     """
     from generator.records.new import create
 
-    try:
-        path = create(root, kind, source=source, project=project, year=year)
-    except CannotRun as exc:
-        _fail(str(exc))
+    path = create(root, kind, source=source, project=project, year=year)
     click.echo(f"已创建 {path.relative_to(root).as_posix()}：请填写所有“待填写”的字段，然后运行 jiebang validate。")
 
 
@@ -251,14 +189,11 @@ HISTORY_FORMATS = click.Choice(["text", "json"])
 @root_option
 def history(record_id: str, fmt: str, root: Path) -> None:
     """记录的历史：各版本的日期、提交、PR、审批人与字段变化（最新在前）。"""
+    from generator.git.repo import GitRecords
     from generator.history.record import history_of
-    from generator.history.repo import GitRecords
     from generator.history.report import history_json, history_text
 
-    try:
-        found = history_of(GitRecords(root), record_id)
-    except CannotRun as exc:
-        _fail(str(exc))
+    found = history_of(GitRecords(root), record_id)
     click.echo(history_json(found) if fmt == "json" else history_text(found))
 
 
@@ -269,14 +204,11 @@ def history(record_id: str, fmt: str, root: Path) -> None:
 @root_option
 def diff(rev_a: str, rev_b: str, fmt: str, root: Path) -> None:
     """两个修订（或日期，如 2024-06-01）之间新增、删除、修改的记录及字段变化。"""
+    from generator.git.repo import GitRecords
     from generator.history.compare import compare
-    from generator.history.repo import GitRecords
     from generator.history.report import diff_json, diff_text
 
-    try:
-        found = compare(GitRecords(root), rev_a, rev_b)
-    except CannotRun as exc:
-        _fail(str(exc))
+    found = compare(GitRecords(root), rev_a, rev_b)
     click.echo(diff_json(found) if fmt == "json" else diff_text(found))
 
 
@@ -286,14 +218,11 @@ def diff(rev_a: str, rev_b: str, fmt: str, root: Path) -> None:
 @root_option
 def audit(since: str | None, fmt: str, root: Path) -> None:
     """审计主线：列出未经合并请求或缺少审批人尾注而改动 records/ 的提交；有则退出码 1。"""
+    from generator.git.repo import GitRecords
     from generator.history.audit import run_audit
-    from generator.history.repo import GitRecords
     from generator.history.report import audit_json, audit_text
 
-    try:
-        found, audited = run_audit(GitRecords(root), since)
-    except CannotRun as exc:
-        _fail(str(exc))
+    found, audited = run_audit(GitRecords(root), since)
     click.echo(audit_json(found, audited) if fmt == "json" else audit_text(found, audited))
     sys.exit(1 if found else 0)
 

@@ -25,8 +25,8 @@ import orjson
 
 from generator import ocds
 from generator.models import Call, Milestone, Record
-from generator.portal.check import RECORD_ID
-from generator.portal.public import PublicView
+from generator.models.common import RECORD_ID
+from generator.public.view import PublicView
 from generator.schemas import SCHEMA_BASE, SCHEMA_DIALECT, kind_schema
 
 FORMAT = "jiebang-open-data"

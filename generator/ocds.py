@@ -21,7 +21,7 @@ from typing import Any
 
 from generator.models import Bid, ChallengeList, Program, Project, Review
 from generator.models.common import Unit
-from generator.portal.public import PublicView
+from generator.public.view import PublicView
 
 VERSION = "1.1"
 PREFIX = "ocds-jiebang"

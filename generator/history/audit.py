@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from generator.history.index import Commit, HistoryIndex, build_index
+from generator.git.log import Commit, HistoryIndex, build_index
+from generator.git.repo import GitRecords
 from generator.history.record import Reader
-from generator.history.repo import GitRecords
 
 PROGRAM = "records/program.yaml"
 REASONS = {

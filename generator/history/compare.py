@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import git
 
+from generator.errors import CannotRun
+from generator.git.log import is_record, parse_raw, record_id
+from generator.git.repo import GitRecords
 from generator.history.diff import FieldChange, field_changes
-from generator.history.index import is_record, parse_raw, record_id
 from generator.history.record import UNPARSED, Reader
-from generator.history.repo import GitRecords
-from generator.records.files import RECORDS
-from generator.validate import CannotRun
+from generator.layout import RECORDS
 
 STATUSES = {"A": "added", "D": "removed", "M": "changed", "R": "changed"}
 STATUS_LABELS = {"added": "新增", "removed": "删除", "changed": "修改"}

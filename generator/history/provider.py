@@ -16,13 +16,13 @@ from typing import Any, get_args
 from pydantic import BaseModel
 
 from generator.dates import SHANGHAI
+from generator.git.log import Commit, Override
+from generator.git.repo import DATE, GitRecords
 from generator.history.diff import FieldChange
-from generator.history.index import Commit, Override
 from generator.history.public import LogEntry, PortalHistory, PublicHistory, PublicVersion, portal_history
-from generator.history.repo import DATE, GitRecords
 from generator.models import KINDS
 from generator.models.corpus import Corpus
-from generator.validate import Loaded
+from generator.records.tree import Loaded, load_at
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]+)\]")
 PROBLEMS = {"no-pr": "未经合并请求（PR）直接提交", "no-approver": "缺少方案要求的审批人"}  # audit.REASONS, for the public
@@ -206,7 +206,7 @@ def records_as_of(src: GitRecords, when: str) -> tuple[Loaded, dt.date, str]:
     the date the portal is built for (that day, or the revision's commit day) and the commit."""
     commit = src.resolve(when)
     day = dt.date.fromisoformat(when) if DATE.match(when) else commit.committed_datetime.astimezone(SHANGHAI).date()
-    return src.load_at(commit), day, commit.hexsha
+    return load_at(src, commit), day, commit.hexsha
 
 
 def history_providers(root: Path | GitRecords, corpus: Corpus, as_of: dt.date, rev: str = "HEAD") -> HistoryProviders:

@@ -32,15 +32,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.errors import CannotRun
+from generator.git.log import Commit, build_index, record_id
+from generator.git.repo import GitRecords
 from generator.history.audit import Unapproved, audit
 from generator.history.diff import FieldChange
-from generator.history.index import Commit, build_index, record_id
 from generator.history.record import Reader, RecordVersion, StatusStep, record_history
-from generator.history.repo import GitRecords
-from generator.models.common import ID_PATTERNS
+from generator.models.common import RECORD_ID
 from generator.models.corpus import Corpus
-from generator.validate import CannotRun
-from generator.visibility import public_ids
+from generator.public.visibility import public_ids
 
 # Fields the portal never shows (SPEC §6): the panel (members' names), the panel's opinion,
 # bidders' declarations.
@@ -52,7 +52,6 @@ PROGRAM = "program"  # the index's key for records/program.yaml: public by natur
 HIDDEN_ID = "〔非公开记录〕"
 # Shown instead of history, never a partial history as if it were whole (and no local paths).
 NOTE = "本次生成时{}，各记录的变更历史与决策记录从略；以记录仓库的完整历史为准。"
-RECORD_ID = re.compile(r"(?<![A-Za-z0-9-])(?:" + "|".join(p.strip("^$") for k, p in ID_PATTERNS.items() if k != "program") + r")(?![0-9-])")
 _TOP = re.compile(r"^[^.\[]+")
 
 

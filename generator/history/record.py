@@ -8,12 +8,12 @@ from typing import Any
 
 import git
 
+from generator.errors import CannotRun
+from generator.git.log import Commit, HistoryIndex, Version, build_index
+from generator.git.repo import FETCH_HINT, GitRecords
 from generator.history.diff import FieldChange, field_changes
-from generator.history.index import Commit, HistoryIndex, Version, build_index
-from generator.history.repo import FETCH_HINT, GitRecords
-from generator.records.batch import fork_map
+from generator.parallel import parallel_map
 from generator.records.load import parse, to_json
-from generator.validate import CannotRun
 
 ACTIONS = {"A": "created", "M": "changed", "R": "renamed", "D": "deleted"}
 ACTION_LABELS = {"created": "新建", "changed": "修改", "renamed": "移动", "deleted": "删除"}
@@ -30,11 +30,11 @@ class Reader:
 
     def prefetch(self, versions: Iterable[tuple[str, str | None]]) -> None:
         """Read these (path, blob) versions in one pass over git and parse them on every
-        core (``batch.fork_map``); what cannot be read is left to ``data``."""
+        core (``parallel_map``); what cannot be read is left to ``data``."""
         todo = sorted({(blob, path) for path, blob in versions if blob and blob not in self._cache})
         raw = self.src.read_many(blob for blob, _ in todo)
         todo = [(blob, path) for blob, path in todo if blob in raw]
-        parsed = fork_map(_parsed, [(path, raw[blob]) for blob, path in todo], PARALLEL_PARSE)
+        parsed = parallel_map(_parsed, [(path, raw[blob]) for blob, path in todo], min_items=PARALLEL_PARSE)
         self._cache.update((blob, data if ok else UNPARSED) for (blob, _), (ok, data) in zip(todo, parsed, strict=True))
 
     def data(self, path: str, blob: str | None) -> Any:

@@ -8,9 +8,9 @@ from typing import Any
 import git
 
 from generator.dates import SHANGHAI
+from generator.git.log import Commit, record_id
 from generator.history.audit import REASONS, Unapproved
 from generator.history.compare import STATUS_LABELS, RevisionDiff
-from generator.history.index import Commit, record_id
 from generator.history.record import ACTION_LABELS, RecordHistory, RecordVersion
 
 

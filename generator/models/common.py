@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
-
-from generator.records.load import compose
 
 Money = Annotated[int, Field(strict=True, ge=0, description="金额，整数元（不得为小数）")]
 Text = Annotated[str, Field(min_length=1)]
@@ -29,6 +28,12 @@ ID_PATTERNS: dict[str, str] = {
     "milestone": r"^M-\d{4}-\d{3}-\d{1,2}$",
     "award": r"^A-\d{4}-\d{3}-\d{1,2}$",
 }
+
+# A record id anywhere in a text. Each alternative starts with the capital letter it matches
+# literally and checks what comes before it afterwards (a lookbehind): the regex engine then
+# skips ahead to candidates instead of trying every position of a page.
+_KIND_IDS = [p.strip("^$") for k, p in ID_PATTERNS.items() if k != "program"]
+RECORD_ID = re.compile(r"[A-Z](?<![A-Za-z0-9-][A-Z])(?:" + "|".join(f"(?<={p[0]}){p[1:]}" for p in _KIND_IDS) + r")(?![0-9-])")
 
 UnitType = Literal["university", "institute", "enterprise", "new-rd-institution", "hospital", "other"]
 
@@ -59,19 +64,20 @@ class Bidder(Unit, title="揭榜单位"):
 class Source:
     """Where a record came from: its repo-relative path and node tree (for positions).
 
-    The tree is given, or composed again from the file's bytes when first asked for:
-    a national record set holds ~10⁷ nodes, and only records with findings need theirs.
+    The tree is given, or made by ``load`` when first asked for (the loader composes the
+    file's bytes again): a national record set holds ~10⁷ nodes, and only records with
+    findings need theirs.
     """
 
-    def __init__(self, path: str, node: yaml.Node | None = None, raw: bytes | None = None) -> None:
+    def __init__(self, path: str, node: yaml.Node | None = None, load: Callable[[], yaml.Node | None] | None = None) -> None:
         self.path = path
         self._node = node
-        self._raw = raw
+        self._load = load
 
     @property
     def node(self) -> yaml.Node | None:
-        if self._node is None and self._raw is not None:
-            self._node = compose(self._raw)
+        if self._node is None and self._load is not None:
+            self._node, self._load = self._load(), None
         return self._node
 
     def __repr__(self) -> str:

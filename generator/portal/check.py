@@ -12,17 +12,15 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.models.common import ID_PATTERNS
-from generator.portal.public import PublicView, Target
-from generator.records.batch import fork_map
+from generator.models.common import RECORD_ID
+from generator.parallel import parallel_map
+from generator.public.view import PublicView, Target
 
 # Each pattern starts with what it matches literally and checks what comes before it
 # afterwards (a lookbehind): the regex engine then skips ahead to candidates instead of
 # trying every position of a page, which makes the checks several times faster.
 _HREF = re.compile(r"""href(?<=\bhref)="([^"]*)\"""")
 _ID_ATTR = re.compile(r"""id(?<=\bid)="([^"]*)\"""")
-_KIND_IDS = [p.strip("^$") for k, p in ID_PATTERNS.items() if k != "program"]  # each starts with its capital letter
-RECORD_ID = re.compile(r"[A-Z](?<![A-Za-z0-9-][A-Z])(?:" + "|".join(f"(?<={p[0]}){p[1:]}" for p in _KIND_IDS) + r")(?![0-9-])")
 PARALLEL_FILES = 100  # below this, starting workers costs more than checking on one core
 TEXT_SUFFIXES = (".html", ".json", ".xml", ".csv", ".ics", ".txt", ".js")
 
@@ -37,8 +35,7 @@ def page_file(site: Path, page: str, use_directory_urls: bool = True) -> Path:
 
 @dataclass(frozen=True)
 class Scan:
-    """What one output file holds for the checks, found by regular expressions (their
-    costly part): the plugin scans each page as MkDocs writes it, on another core."""
+    """What one output file holds for the checks, found by regular expressions (their costly part)."""
 
     hrefs: tuple[str, ...]  # distinct link targets as written (HTML files)
     ids: frozenset[str]  # element ids, unescaped (HTML files)
@@ -55,28 +52,19 @@ def scan(name: str, text: str, hidden: frozenset[str]) -> Scan:
     )
 
 
-def scan_named(hidden: frozenset[str], file: tuple[str, str]) -> tuple[str, Scan]:
-    """A (name, text) pair's scan, with its name."""
-    return file[0], scan(*file, hidden)
-
-
 def hidden_ids(view: PublicView) -> frozenset[str]:
     return frozenset(rid for rid in view.corpus.by_id if rid not in view.ids)
 
 
-def check_site(
-    site: Path, view: PublicView, use_directory_urls: bool = True, base_path: str = "/", scans: Mapping[str, Scan] | None = None
-) -> list[str]:
-    """``base_path``: the path of the site URL, which absolute links (as in 404.html) start
-    with. ``scans``: files already scanned, by path in the site, as written; the rest are read."""
+def check_site(site: Path, view: PublicView, use_directory_urls: bool = True, base_path: str = "/") -> list[str]:
+    """Every problem of the built site. ``base_path``: the path of the site URL, which
+    absolute links (as in 404.html) start with. Files are scanned on every core."""
     base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     tree = _Tree.of(site)
     names = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file())
-    known = {name: scans[name] for name in names if scans and name in scans}
-    todo = [name for name in names if name not in known]
-    known.update(zip(todo, fork_map(partial(_scan_file, site, hidden_ids(view)), todo, PARALLEL_FILES), strict=True))
+    known = dict(zip(names, parallel_map(partial(_scan_file, site, hidden_ids(view)), names, min_items=PARALLEL_FILES), strict=True))
     pages = [name for name in names if name.endswith(".html")]
-    links = [problem for found in fork_map(partial(_links, base, tree, known), pages, PARALLEL_FILES) for problem in found]
+    links = [problem for found in parallel_map(partial(_links, base, tree, known), pages, min_items=PARALLEL_FILES) for problem in found]
     leaks = [f"{name}：提及了非公开记录 {'、'.join(known[name].hidden)}" for name in names if known[name].hidden]
     return _record_pages(site, view, use_directory_urls, known) + links + leaks
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from generator.dates import SHANGHAI
-from generator.portal.public import PublicView, Target
 from generator.portal.views import amendments
+from generator.public.view import PublicView, Target
 
 Url = Callable[[Target], str]  # absolute URL of a page (and anchor)
 ATOM = "http://www.w3.org/2005/Atom"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,13 +19,12 @@ import jinja2
 from markupsafe import Markup
 
 from generator import export
-from generator.catalogue import render as render_catalogue
+from generator.models.common import RECORD_ID
+from generator.parallel import parallel_map
 from generator.portal import labels, views
-from generator.portal.check import RECORD_ID
-from generator.portal.public import PublicView
 from generator.portal.text import cn_date, escape, paragraphs, percent, sanitised_markdown, yuan
-from generator.records.batch import fork_map
-from generator.records.cache import fingerprint, prepare
+from generator.public.view import PublicView
+from generator.rules.catalogue import render as render_catalogue
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -69,30 +67,12 @@ class RecordNotPublic(LookupError):
     """A template tried to link a record the public may not see: a bug, never shown."""
 
 
-class TemplateCache(jinja2.FileSystemBytecodeCache):
-    """Compiled templates kept between builds (compiling all of them costs more than a
-    small portal's records). Jinja keys each by the template's name and checks its source;
-    the key also holds jiebang's code digest, since the environment's settings shape the
-    code. A cache that cannot be read or written is passed over."""
-
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        return super().get_cache_key(f"{fingerprint()}\0{jinja2.__version__}\0{name}", filename)
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with suppress(OSError):
-            super().load_bytecode(bucket)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with suppress(OSError):
-            super().dump_bytecode(bucket)
-
-
-def environment(override_dirs: Sequence[Path] = (), cache: Path | None = None) -> jinja2.Environment:
-    """The templates' environment; ``cache``: a folder for compiled templates (see ``TemplateCache``)."""
+def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
+    """The templates' environment. Compiled templates are kept in memory only: a compiled
+    template is Python code, and nothing read from a file may run as code."""
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d)) for d in (*override_dirs, TEMPLATES) if d.is_dir()])
     env = jinja2.Environment(
         loader=loader,
-        bytecode_cache=TemplateCache(str(cache)) if cache is not None and prepare(cache) else None,
         autoescape=True,  # macros and blocks come back as Markup, so finalize leaves them alone
         finalize=escape,  # every printed value is escaped for Markdown and HTML at once
         undefined=jinja2.StrictUndefined,
@@ -154,7 +134,7 @@ PARALLEL_PAGES = 300  # below this, starting workers costs more than rendering o
 
 def render_pages(view: PublicView, env: jinja2.Environment, providers: Providers = Providers()) -> list[Page]:
     """Every generated page: the index pages (in the nav) and one page per public record,
-    rendered on every core for a large portal (``batch.fork_map``)."""
+    rendered on every core for a large portal (``parallel_map``)."""
     common = {"view": view, "program": view.program, "as_of": view.as_of, "providers": providers}
     jobs = list(_jobs(view, providers))
     for template in env.list_templates(extensions=["j2"]):
@@ -166,7 +146,7 @@ def render_pages(view: PublicView, env: jinja2.Environment, providers: Providers
         text = env.get_template(template).render(**common, page_uri=uri, record_id=record, history=history, **extra)
         return Page(uri, text, record is None, record)
 
-    return fork_map(page, jobs, PARALLEL_PAGES)
+    return parallel_map(page, jobs, min_items=PARALLEL_PAGES)
 
 
 def _jobs(view: PublicView, providers: Providers) -> Iterator[tuple[str, str, str | None, dict[str, Any]]]:

@@ -14,7 +14,7 @@ from generator import dates
 from generator.models import Award, Bid, Call, ChallengeList, Project, Review
 from generator.models.listing import Amendment, Indicator
 from generator.portal.labels import LIST_STATUS
-from generator.portal.public import PublicView
+from generator.public.view import PublicView
 
 
 @dataclass(frozen=True)

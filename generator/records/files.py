@@ -5,20 +5,21 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from generator.diagnostics import ERROR, Diagnostic
+from generator.layout import RECORDS, SUFFIXES
 from generator.models import FOLDER_KIND, KINDS, Record, Source
 from generator.models.common import share_fields_sets
+from generator.parallel import parallel_map
 from generator.records.load import Document, compose, parse, to_json
 from generator.records.locate import FieldPath, dotted, locate
 from generator.schemas import schema_errors
-
-RECORDS = "records"
-SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,43 @@ def read_files(root: Path, paths: Iterable[str]) -> Iterator[tuple[str, bytes | 
                 yield rel, f.read()
         except OSError as exc:
             yield rel, exc
+
+
+PARALLEL_MIN = 2000  # files; below this, starting workers costs more than it saves
+Item = tuple[str, bytes | OSError]
+
+
+def check_files(items: Iterable[Item]) -> list[FileResult]:
+    """``check_file(path, raw)`` for each item, in order.
+
+    Parsing and the JSON Schema stage are pure and dominate the cost (libyaml composes a
+    node per value), so for a large set they run on every core (``parallel_map``) over
+    chunks of files and send back plain data; this process builds the models. The
+    results are exactly those of calling ``check_file`` on each file in turn."""
+    items = list(items)
+    if len(items) < PARALLEL_MIN:
+        return [check_file(path, raw) for path, raw in items]
+    shaped = parallel_map(_shape, items, min_items=PARALLEL_MIN, chunk=250)
+    out = []
+    for (path, raw), got in zip(items, shaped, strict=True):
+        if got is None:
+            out.append(check_file(path, raw))
+        elif isinstance(got, FileResult):
+            out.append(got)
+        else:
+            out.append(model(path, raw, got[0], got[1], None, True))  # type: ignore[arg-type]
+    return out
+
+
+def _shape(item: Item) -> FileResult | tuple[str, Any] | None:
+    """In a worker: findings, or (kind, data) for the main process to model, or None
+    when the document's tree must be kept (aliases, merge keys) and only the main
+    process can check it."""
+    shaped = shape(*item)
+    if isinstance(shaped, FileResult):
+        return shaped
+    doc, kind = shaped
+    return (kind, doc.data) if doc.plain else None
 
 
 def check_file(path: str, raw: bytes | OSError) -> FileResult:
@@ -99,7 +137,7 @@ def model(path: str, raw: bytes, kind: str, data: object, node: yaml.Node | None
         where = node if node is not None else compose(raw)
         return FileResult(path, None, tuple(_at(where, path, tuple(e["loc"]), "S003", _pydantic_message(e), data) for e in exc.errors()))
     share_fields_sets(record)
-    record.attach(Source(path, raw=raw) if plain else Source(path, node))
+    record.attach(Source(path, load=partial(compose, raw)) if plain else Source(path, node))
     return FileResult(path, record, ())
 
 

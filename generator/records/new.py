@@ -22,10 +22,10 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from generator import dates
+from generator.errors import CannotRun
+from generator.layout import RECORDS, SUFFIXES
 from generator.models import KINDS
-from generator.records.files import RECORDS, SUFFIXES
 from generator.records.load import parse
-from generator.validate import CannotRun
 
 PLACEHOLDER = "待填写"
 INITIAL_STATUS = {"need": "submitted", "list": "draft", "bid": "submitted", "project": "in-progress"}

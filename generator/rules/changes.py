@@ -18,8 +18,8 @@ from generator.models import KINDS, ChallengeList, Finding, Record, Review
 from generator.models.common import walk
 from generator.models.corpus import Corpus
 from generator.models.listing import LIST_EDGES, PUBLIC_LIST_STATUSES
+from generator.public.visibility import public_ids
 from generator.rules.base import change_rule
-from generator.visibility import public_ids
 
 # The lifecycles of SPEC §3, by corpus attribute: every legal move of a status.
 EDGES: dict[str, frozenset[tuple[str, str]]] = {

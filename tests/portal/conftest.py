@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.portal.build import build_portal
-from generator.validate import load_tree
+from generator.records.tree import load_tree
 from tests.conftest import FIXTURES, apply_edits, make_records
 
 PORTAL = FIXTURES / "portal"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from tests.conftest import git
-from tests.history_repo import LIST, add_disclosures, build_history_repo
+from tests.history.history_repo import LIST, add_disclosures, build_history_repo
 from tests.portal.conftest import page, site_files
 
 pytestmark = pytest.mark.slow

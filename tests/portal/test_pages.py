@@ -11,8 +11,8 @@ import markdown
 
 from generator.history.provider import Change, Decision, DecisionLogView, LogEntryView, LogRecordView, RecordHistoryView, VersionView
 from generator.portal.pages import Page, Providers, environment, nav, render_pages
-from generator.portal.public import PublicView
-from generator.validate import load_tree
+from generator.public.view import PublicView
+from generator.records.tree import load_tree
 from tests.portal.conftest import AS_OF, portal_records
 from tests.portal.test_text import EXTENSIONS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from generator.portal import views
-from generator.portal.public import PublicView, Target
+from generator.public.view import PublicView, Target
 from tests.portal.conftest import AS_OF
 
 

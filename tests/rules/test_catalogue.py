@@ -7,9 +7,9 @@ import re
 import markdown
 from click.testing import CliRunner
 
-from generator.catalogue import render, sections
 from generator.cli import main
 from generator.rules.base import catalogue
+from generator.rules.catalogue import render, sections
 from tests.conftest import REPO
 
 # SPEC §4, the rule table (ID and level) as the specification states it.

@@ -12,12 +12,12 @@ import pytest
 from generator.records.cache import blob_id
 from generator.records.files import FileResult, check_file, iter_record_files, read_files
 from generator.records.graph import Entry, components
+from generator.records.tree import corpus_of, load_tree
 from generator.rules.base import run_rules
-from generator.validate import corpus_of, load_tree
 from tests.conftest import make_records
 from tests.rules.test_rule_cases import _cases
 
-DEMO = Path(__file__).parent.parent
+DEMO = Path(__file__).parents[2]
 
 
 def by_component(root: Path) -> tuple[list[dict[str, object]], int]:

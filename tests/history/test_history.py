@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.git.log import build_index
+from generator.git.repo import GitRecords
 from generator.history.audit import run_audit
 from generator.history.compare import compare
-from generator.history.index import build_index
 from generator.history.record import history_of
-from generator.history.repo import GitRecords
 from tests.conftest import git
-from tests.history_repo import LIST, MOVED, build_history_repo
+from tests.history.history_repo import LIST, MOVED, build_history_repo
 
 
 @pytest.fixture(scope="module")

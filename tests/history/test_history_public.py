@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from generator.git.repo import GitRecords
 from generator.history.provider import Change, history_providers, value_text
 from generator.history.public import PortalHistory, portal_history
-from generator.history.repo import GitRecords
-from tests.history_repo import add_disclosures, build_history_repo
+from generator.records.tree import load_at
+from tests.history.history_repo import add_disclosures, build_history_repo
 
 TODAY = dt.date(2026, 1, 1)
 
@@ -25,7 +26,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def portal(repo: Path) -> PortalHistory:
     src = GitRecords(repo)
-    return portal_history(src, src.load_at("HEAD").corpus, TODAY)
+    return portal_history(src, load_at(src, "HEAD").corpus, TODAY)
 
 
 def test_histories_only_for_public_records(portal: PortalHistory) -> None:
@@ -90,14 +91,14 @@ def test_shallow_clone_gives_a_note_not_a_failure(repo: Path, tmp_path: Path) ->
     clone = tmp_path / "shallow"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True)
     src = GitRecords(clone)
-    found = portal_history(src, src.load_at("HEAD").corpus, TODAY)
+    found = portal_history(src, load_at(src, "HEAD").corpus, TODAY)
     assert found.histories == {} and found.log == []
     assert found.note is not None and "浅克隆" in found.note
 
 
 def test_page_data_links_and_names(repo: Path) -> None:
     src = GitRecords(repo)
-    providers = history_providers(src, src.load_at("HEAD").corpus, TODAY)
+    providers = history_providers(src, load_at(src, "HEAD").corpus, TODAY)
     h = providers.history("L-2024-001")
     assert h is not None and h.note is None
     funding = h.versions[3].decision
@@ -111,7 +112,7 @@ def test_page_data_links_and_names(repo: Path) -> None:
 
 def test_page_data_when_history_is_missing(tmp_path: Path) -> None:
     root = build_history_repo(tmp_path / "repo")
-    corpus = GitRecords(root).load_at("HEAD").corpus
+    corpus = load_at(GitRecords(root), "HEAD").corpus
     clone = tmp_path / "shallow"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{root}", str(clone)], check=True)
     providers = history_providers(clone, corpus, TODAY)
@@ -132,7 +133,7 @@ def test_public_values_and_the_programme_in_the_log(repo: Path) -> None:
         "id I3，target 1",
     ]
     src = GitRecords(repo)
-    log = history_providers(src, src.load_at("HEAD").corpus, TODAY).decisions(frozenset())
+    log = history_providers(src, load_at(src, "HEAD").corpus, TODAY).decisions(frozenset())
     first = log.entries[-1]
     assert [(r.id, r.kind, r.action) for r in first.records] == [("shapingba", "program", "新建")]
     assert first.decision.problems == ("未经合并请求（PR）直接提交", "缺少方案要求的审批人")

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.records import batch
+from generator.records import files
 from generator.records.files import check_file, iter_record_files, model, read_files, shape
 from generator.records.load import _check_tree, _Constructor, _Loader, compose, parse
 from generator.records.locate import locate
@@ -88,8 +88,9 @@ def test_worker_processes_give_the_same_results(tmp_path: Path, monkeypatch: pyt
     )
     items = list(read_files(root, iter_record_files(root)))
     serial = [check_file(path, raw) for path, raw in items]
-    monkeypatch.setattr(batch, "PARALLEL_MIN", 2)
-    parallel = list(batch.check_files(items, jobs=2))
+    monkeypatch.setattr(files, "PARALLEL_MIN", 2)
+    monkeypatch.setenv("JIEBANG_JOBS", "2")
+    parallel = files.check_files(items)
     assert [(r.path, r.diagnostics, r.record.model_dump() if r.record else None) for r in parallel] == [
         (r.path, r.diagnostics, r.record.model_dump() if r.record else None) for r in serial
     ]
@@ -98,7 +99,7 @@ def test_worker_processes_give_the_same_results(tmp_path: Path, monkeypatch: pyt
 
 def test_text_scans_see_what_walk_sees() -> None:
     from generator.models.common import texts, texts_named, walk
-    from generator.validate import load_tree
+    from generator.records.tree import load_tree
 
     corpus = load_tree(BASE).corpus
     for rec in corpus:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.history.repo import GitRecords
-from generator.validate import CannotRun
+from generator.errors import CannotRun
+from generator.git.repo import GitRecords
+from generator.records.tree import load_at
 from tests.conftest import git, make_records
 
 
@@ -26,12 +27,12 @@ def repo(tmp_path: Path) -> Path:
 
 def test_records_at_a_revision_and_a_date(repo: Path) -> None:
     src = GitRecords(repo)
-    first = src.load_at("HEAD~1")
+    first = load_at(src, "HEAD~1")
     assert first.corpus.lists[0].title == "高精度伺服电机绝对值编码器研制"
-    assert src.load_at("2024-06-01").corpus.lists[0].title == "高精度伺服电机绝对值编码器研制"
-    assert src.load_at("2024-06-03").corpus.lists[0].title == "超高精度伺服电机绝对值编码器研制"
+    assert load_at(src, "2024-06-01").corpus.lists[0].title == "高精度伺服电机绝对值编码器研制"
+    assert load_at(src, "2024-06-03").corpus.lists[0].title == "超高精度伺服电机绝对值编码器研制"
     assert first.files == 15 and not first.diagnostics
-    assert src.load_at("HEAD").corpus.lists[0].source.path == "records/lists/L-2024-001.yaml"
+    assert load_at(src, "HEAD").corpus.lists[0].source.path == "records/lists/L-2024-001.yaml"
 
 
 def test_what_differs_in_the_work_tree_is_asked_of_git_without_reading_files(repo: Path) -> None:
@@ -62,9 +63,9 @@ def test_what_differs_in_the_work_tree_is_asked_of_git_without_reading_files(rep
 def test_unknown_revision_and_date_before_history(repo: Path) -> None:
     src = GitRecords(repo)
     with pytest.raises(CannotRun, match="找不到修订“nope”"):
-        src.load_at("nope")
+        load_at(src, "nope")
     with pytest.raises(CannotRun, match="2020-01-01 当天或之前没有提交"):
-        src.load_at("2020-01-01")
+        load_at(src, "2020-01-01")
 
 
 def test_not_a_repo(tmp_path: Path) -> None:
@@ -80,4 +81,4 @@ def test_shallow_clone_is_refused(repo: Path, tmp_path: Path) -> None:
     with pytest.raises(CannotRun, match="浅克隆"):
         src.require_full_history()
     with pytest.raises(CannotRun, match="fetch --unshallow"):
-        src.load_at("HEAD~1")
+        load_at(src, "HEAD~1")

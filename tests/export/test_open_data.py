@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from generator import export
 from generator.cli import main
 from generator.portal import feeds
-from generator.portal.public import PublicView
-from generator.validate import load_tree
+from generator.public.view import PublicView
+from generator.records.tree import load_tree
 from tests.conftest import make_records
 from tests.portal.conftest import AS_OF, portal_records
 

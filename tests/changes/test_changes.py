@@ -17,11 +17,11 @@ from click.testing import CliRunner
 from generator.changes import compare, validate_change
 from generator.cli import main
 from generator.diagnostics import ERROR, INFO, Diagnostic
-from generator.history.repo import GitRecords
+from generator.git.repo import GitRecords
 from generator.records.cache import ChangeCache
 from generator.validate import validate
 from tests.conftest import BASE, apply_edits, make_records
-from tests.test_git_records import git
+from tests.conftest import git
 
 TODAY = dt.date(2025, 1, 6)
 LIST = "records/lists/L-2024-001.yaml"

@@ -103,7 +103,7 @@ def test_random_yaml_never_raises(text: str) -> None:
 
 # Whole-file checks (parse, schema, model) on mutated real records: never a crash,
 # always either a record or at least one finding with a position.
-BASE_DIR = Path(__file__).parent / "fixtures" / "base"
+BASE_DIR = Path(__file__).parents[1] / "fixtures" / "base"
 BASE_FILES = sorted((BASE_DIR / "records").rglob("*.yaml"))
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-(10**12), 10**12), st.floats(allow_nan=False), st.text(max_size=20), st.dates())
 values = st.recursive(

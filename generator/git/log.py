@@ -17,14 +17,14 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import git
 
 from generator.dates import SHANGHAI
-from generator.history.repo import GitRecords
-from generator.records.files import RECORDS, SUFFIXES
-from generator.validate import CannotRun
+from generator.errors import CannotRun
+from generator.git.repo import GitRecords
+from generator.layout import RECORDS, is_record, record_id
 
 # A merge commit made by a forge for a pull request (GitHub; Gitea and Forgejo).
 MERGE_PR = (re.compile(r"^Merge pull request #(\d+)\b"), re.compile(r"^Merge pull request '.*' \(#(\d+)\) from "))
@@ -132,15 +132,6 @@ class HistoryIndex:
     def versions(self, record_id: str) -> list[Version]:
         """The record's versions, newest first (empty when it never existed)."""
         return list(reversed(self.records.get(record_id, [])))
-
-
-def record_id(path: str) -> str:
-    """A record's id is its file name without ``.yaml``; ``records/program.yaml`` is ``program``."""
-    return PurePosixPath(path).stem
-
-
-def is_record(path: str) -> bool:
-    return path.startswith(RECORDS + "/") and path.endswith(SUFFIXES)
 
 
 def build_index(root: Path | GitRecords, rev: str = "HEAD") -> HistoryIndex:

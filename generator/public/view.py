@@ -1,7 +1,7 @@
 """The public slice of a record set on a date: what the portal and open data may show.
 
 Everything the portal prints goes through a :class:`PublicView`, which only ever hands out
-public records (``generator.visibility.public_ids``) and knows where each one lives on
+public records (``generator.public.visibility.public_ids``) and knows where each one lives on
 the portal (:meth:`PublicView.target`).
 """
 
@@ -13,7 +13,7 @@ from functools import cached_property
 
 from generator.models import Award, Bid, Call, ChallengeList, Milestone, Program, Project, Review
 from generator.models.corpus import Corpus, R
-from generator.visibility import public_ids, restricted_ids
+from generator.public.visibility import public_ids, restricted_ids
 
 
 @dataclass(frozen=True)

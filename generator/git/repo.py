@@ -12,8 +12,8 @@ from pathlib import Path
 import git
 
 from generator.dates import SHANGHAI
-from generator.records.files import RECORDS, SUFFIXES, check_file
-from generator.validate import CannotRun, Loaded, load_results
+from generator.errors import CannotRun
+from generator.layout import RECORDS, SUFFIXES
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FETCH_HINT = "请获取完整历史后重试：git fetch --unshallow（GitHub Actions 中设置 actions/checkout 的 fetch-depth: 0）。"
@@ -23,6 +23,16 @@ FETCH_HINT = "请获取完整历史后重试：git fetch --unshallow（GitHub Ac
 class Blob:
     path: str  # repo-relative, posix
     sha: str  # git blob id (hex)
+
+
+def head_time(root: Path) -> int | None:
+    """The committer time of HEAD (seconds since the epoch) when ``root`` is in git, else None."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    stamp = out.stdout.strip()
+    return int(stamp) if out.returncode == 0 and stamp.isdigit() else None
 
 
 def _null(sha: str) -> bool:
@@ -166,11 +176,6 @@ class GitRecords:
             return self.read(sha)
         except (ValueError, git.exc.ODBError):
             return None
-
-    def load_at(self, rev: str | git.Commit) -> Loaded:
-        """The record set exactly as it stood at ``rev`` (a revision, date or commit)."""
-        commit = rev if isinstance(rev, git.Commit) else self.resolve(rev)
-        return load_results(check_file(b.path, self.read(b.sha)) for b in self.blobs(commit))
 
     def trailers(self, rev: str | git.Commit) -> list[tuple[str, str]]:
         """The trailers (``Key: value`` lines at the end of the message) of one commit, in order."""

@@ -12,8 +12,8 @@ from generator.records import cache as cache_module
 from generator.records.cache import ChangeCache, Group, State, blob_id, component_key
 from generator.records.files import check_file
 from generator.records.graph import Entry
+from generator.records.tree import load_tree
 from generator.rules.base import run_rules
-from generator.validate import load_tree
 from tests.conftest import BASE
 
 LIST = "records/lists/L-2024-001.yaml"

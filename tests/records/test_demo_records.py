@@ -5,7 +5,8 @@ from __future__ import annotations
 from generator.models import KINDS
 from generator.models.listing import LIST_EDGES
 from generator.models.review import RESULTS
-from generator.validate import load_tree, validate
+from generator.records.tree import load_tree
+from generator.validate import validate
 from tests.conftest import REPO
 
 

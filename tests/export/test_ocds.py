@@ -21,12 +21,12 @@ from click.testing import CliRunner
 
 from generator import export, ocds
 from generator.cli import main
-from generator.portal.public import PublicView
-from generator.validate import load_tree
+from generator.public.view import PublicView
+from generator.records.tree import load_tree
 from tests.conftest import make_records
 from tests.portal.conftest import AS_OF, portal_records
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T00:00:00\+08:00")
 # The closed codelists of OCDS 1.1 (schema/codelists/*.csv); partyRole is open but we keep to it.
 TENDER_STATUS = {"planning", "planned", "active", "cancelled", "unsuccessful", "complete", "withdrawn"}

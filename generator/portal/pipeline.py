@@ -1,0 +1,174 @@
+"""One build of the portal, read top to bottom: ``PortalBuild.run``.
+
+    load the records         the work tree, or git objects at a revision (``--as-of``)
+    check them               every rule; records with errors publish nothing
+    the public view          which records the public may see on the build's date
+    history                  each public record's versions and the decision log, from git
+    pages                    Markdown from the templates, one page per public record and the indexes
+    open data and feeds      records.json, CSV, OCDS, feed.xml, calendar.ics
+
+The result (:class:`Built`) is plain data: pages as (path, Markdown) and files as (path,
+bytes). The MkDocs plugin only hands them to MkDocs (``generator.portal.plugin``);
+:meth:`Built.write_sources` writes them into a docs folder so that another builder that
+reads ``mkdocs.yml`` but runs no MkDocs plugins (Zensical) could build the same pages.
+
+The build's date decides what is public (a 公示 shows from its first day) and the days left
+to a deadline. It is, in order: the date asked for, the date of ``SOURCE_DATE_EPOCH``, the
+date of the last commit when the records are in git, else today — in Beijing time. So two
+builds of the same commit give the same files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from generator import export
+from generator.dates import SHANGHAI, today
+from generator.errors import CannotRun, RecordErrors
+from generator.git.repo import DATE, GitRecords, head_time
+from generator.history.provider import history_providers
+from generator.layout import RECORDS
+from generator.portal import feeds
+from generator.portal.pages import Page, Providers, RecordNotPublic, environment, render_pages
+from generator.public.view import PublicView, Target
+from generator.records.tree import Loaded, load_at, load_tree
+from generator.reporters import REPORTERS
+from generator.validate import report_for
+
+FEEDS = ("feed.xml", "calendar.ics")
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a build made, before MkDocs renders it."""
+
+    root: Path  # the records repository
+    view: PublicView
+    epoch: int  # SOURCE_DATE_EPOCH for MkDocs (it dates the sitemap): the commit's time, or the build date's midnight
+    site_url: str  # absolute, ends with "/"; "/" when the programme names no web address
+    pages: list[Page]  # generated Markdown pages
+    files: list[tuple[str, bytes]]  # (path in the site, content): open data and feeds
+    revision: str | None = None  # the commit the records were read from (``--as-of``)
+
+    def write_sources(self, docs: Path) -> list[Path]:
+        """Write the pages and files into a docs folder (pages of the same path already there win)."""
+        written = []
+        for path, content in [(p.uri, p.markdown.encode("utf-8")) for p in self.pages] + self.files:
+            target = docs / path
+            if target.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+            written.append(target)
+        return written
+
+
+class PortalBuild:
+    """One portal build of the records repository at ``root``.
+
+    ``revision``: read the records from git at this date or revision (``--as-of``), the
+    work tree untouched; ``as_of``: the date to build for, when not the default above.
+    ``check``: refuse records with errors (``jiebang validate``)."""
+
+    def __init__(self, root: Path, *, revision: str | None = None, as_of: dt.date | None = None, check: bool = True) -> None:
+        self.root = root.resolve()
+        self.revision = revision
+        self.as_of = as_of
+        self.check = check
+
+    def run(self, site_url: str | None = None, use_directory_urls: bool = True) -> Built:
+        """The whole build; ``site_url`` overrides the programme's ``portal.base_url``."""
+        loaded, day, commit = self.load()
+        self.require_no_errors(loaded)
+        view = public_view(loaded, day)
+        providers = self.history(view, commit)
+        pages = self.pages(view, providers)
+        url = site_url or web_url(view.program.portal.base_url if view.program else "") or "/"
+        files = data_files(view, url, use_directory_urls)
+        epoch = source_epoch(self.root) if commit is None else None
+        if epoch is None or dt.datetime.fromtimestamp(epoch, SHANGHAI).date() != view.as_of:
+            epoch = int(dt.datetime.combine(view.as_of, dt.time(), SHANGHAI).timestamp())
+        return Built(self.root, view, epoch, url, pages, files, commit)
+
+    def load(self) -> tuple[Loaded, dt.date, str | None]:
+        """The records, the build's date, and the commit they were read from (None: the work tree)."""
+        if not (self.root / RECORDS).is_dir():
+            raise CannotRun(f"找不到 {self.root / RECORDS}：请在记录仓库的根目录运行，或用 --root 指定。")
+        if self.revision is None:
+            return load_tree(self.root), self.as_of or as_of_date(source_epoch(self.root)), None
+        src = GitRecords(self.root)
+        commit = src.resolve(self.revision)
+        day = dt.date.fromisoformat(self.revision) if DATE.match(self.revision) else commit.committed_datetime.astimezone(SHANGHAI).date()
+        return load_at(src, commit), self.as_of or day, commit.hexsha
+
+    def require_no_errors(self, loaded: Loaded) -> None:
+        """Records with errors publish nothing. Records read at a past revision are not
+        judged again: they were checked by the rules of their day, and the portal shows
+        them as they stood."""
+        if self.check and self.revision is None:
+            report = report_for(loaded, (), self.root)
+            if report.exit_code:
+                raise RecordErrors(REPORTERS["text"](report) + "\n记录有错误，未生成任何公开内容：请先修正（jiebang validate）。")
+
+    def history(self, view: PublicView, commit: str | None) -> Providers:
+        found = history_providers(self.root, view.corpus, view.as_of, commit or "HEAD")
+        return Providers(found.history, found.decisions)
+
+    def pages(self, view: PublicView, providers: Providers) -> list[Page]:
+        """The generated pages; a broken template (a records repo may have its own) or a link
+        to a record that is not public stops the build with the template's file and line."""
+        try:
+            return render_pages(view, environment([self.root / "site" / "templates"]), providers)
+        except jinja2.TemplateSyntaxError as exc:
+            raise CannotRun(f"生成页面失败：{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from exc
+        except (jinja2.TemplateError, RecordNotPublic) as exc:
+            raise CannotRun(f"生成页面失败：{exc}") from exc
+
+
+def public_view(loaded: Loaded, as_of: dt.date) -> PublicView:
+    if loaded.corpus.program is None:
+        raise CannotRun("缺少有效的 records/program.yaml：门户标题、发榜单位和政策参数都来自它。")
+    return PublicView(loaded.corpus, as_of)
+
+
+def data_files(view: PublicView, site_url: str, use_directory_urls: bool = True) -> list[tuple[str, bytes]]:
+    """The open-data files (as ``jiebang export`` writes them) and the feeds, by path in the site."""
+
+    def url(target: Target) -> str:
+        return site_url + page_url(target.page, use_directory_urls) + (f"#{target.anchor}" if target.anchor else "")
+
+    out = [(f"data/{name}", content) for name, content in export.files(view)]
+    out.append((FEEDS[0], feeds.atom(view, site_url, url)))
+    out.append((FEEDS[1], feeds.icalendar(view, site_url, url)))
+    return out
+
+
+def page_url(page: str, use_directory_urls: bool = True) -> str:
+    """The URL (relative to the site) of a docs-relative Markdown page, as MkDocs makes it."""
+    stem = page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/" if use_directory_urls else f"{stem}.html"
+
+
+def web_url(url: str) -> str | None:
+    """An http(s) address from program.yaml, ending with "/", or None."""
+    if not re.fullmatch(r"https?://[^\s\"'<>`\\]+", url):
+        return None
+    return url if url.endswith("/") else url + "/"
+
+
+def source_epoch(root: Path) -> int | None:
+    """SOURCE_DATE_EPOCH, else the committer time of HEAD when ``root`` is in git."""
+    env = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(env) if env.isdigit() else head_time(root)
+
+
+def as_of_date(epoch: int | None) -> dt.date:
+    return dt.datetime.fromtimestamp(epoch, SHANGHAI).date() if epoch is not None else today()
