@@ -20,8 +20,7 @@ from generator.diagnostics import ERROR, INFO, Diagnostic
 from generator.git.repo import GitRecords
 from generator.records.cache import ChangeCache
 from generator.validate import validate
-from tests.conftest import BASE, apply_edits, make_records
-from tests.conftest import git
+from tests.conftest import BASE, apply_edits, git, make_records
 
 TODAY = dt.date(2025, 1, 6)
 LIST = "records/lists/L-2024-001.yaml"
