@@ -121,7 +121,7 @@ def share_fields_sets(value: Any) -> None:
     """Let models that were given the same fields share one ``__pydantic_fields_set__``.
 
     pydantic keeps, in every model instance, its own set of the field names it was
-    given: a few hundred bytes each, about 2 KB per record, 200 MB for a national set.
+    given: a few hundred bytes each, which adds up over a national set.
     Records are frozen, so the set never changes afterwards (``model_copy`` copies it),
     and one set object per distinct set of names serves them all.
     """

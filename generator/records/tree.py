@@ -31,7 +31,7 @@ def bulk() -> Iterator[None]:
     set is ~10⁷ objects, and every full collection would walk them all — while loading,
     and afterwards in whatever runs next (the portal build) and at interpreter exit.
     So collection is off inside, and on the way out, when the block made a large set
-    (a validate of 10,000 lists runs ~25% faster), everything alive is moved to the
+    (benchmarks/README.md measures the gain), everything alive is moved to the
     collector's permanent generation (``gc.freeze``); small sets leave no trace.
     """
     enabled = gc.isenabled()
