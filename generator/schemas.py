@@ -8,6 +8,7 @@ its path, which is then put into Chinese.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -106,6 +107,8 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[tuple[tuple[str | in
         yield path, f"取值“{_show(value)}”应为“{error.validator_value}”。"
     elif v == "enum":
         yield path, f"取值“{_show(value)}”不在允许范围内，应为 {' | '.join(map(str, error.validator_value))}。"
+    elif v == "type" and isinstance(value, str) and (wide := _WIDE_KEY.match(value)):
+        yield path, f"“{wide[1]}”后面是全角冒号“：”，所以这一行被读成了文本：YAML 只认半角冒号加空格，请改为“{wide[1]}: ”。"
     elif v == "type" and not path:
         yield path, "记录内容应为键值映射（文件是空的，或不是一条记录）。"
     elif v == "type":
@@ -123,19 +126,24 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[tuple[tuple[str | in
         yield path, f"至少需要 {error.validator_value} 项。"
     elif v in ("minimum", "exclusiveMinimum"):
         yield path, f"取值 {_show(value)} 小于允许的最小值 {error.validator_value}。"
-    elif v in ("maxItems", "minItems", "maxLength"):
-        yield path, f"取值不符合长度限制（{v} {error.validator_value}）。"
+    elif v in ("maximum", "exclusiveMaximum"):
+        yield path, f"取值 {_show(value)} 大于允许的最大值 {error.validator_value}。"
+    elif v == "maxItems":
+        yield path, f"最多 {error.validator_value} 项，此处有 {len(value)} 项。"
+    elif v == "maxLength":
+        yield path, f"最多 {error.validator_value} 个字符，此处有 {len(value)} 个。"
     elif v in ("anyOf", "oneOf", "allOf", "if", "then"):
-        inner = list(error.context or [])
+        inner = _substantive(error.context or [], value)
         if inner:
-            best = _best_match(inner)
-            yield from _explain(best)
+            yield from _explain(_best_match(inner))
         else:
             yield path, f"取值“{_show(value)}”不符合要求。"
     else:
-        yield path, f"不符合模式约束 {v}：{error.message}"
+        title = schema.get("title") if isinstance(schema, dict) else None
+        yield path, f"取值“{_show(value)}”不符合{f'“{title}”' if title else '此字段'}的要求。"
 
 
+_WIDE_KEY = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*：")  # industry：智能科技 — a key with a full-width colon
 _TYPES = {
     "string": "文本（字符串）",
     "integer": "整数",
@@ -150,6 +158,17 @@ _TYPES = {
 def _show(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _substantive(errors: Any, value: Any) -> list[Any]:
+    """The errors of an ``anyOf`` worth explaining: an optional field (``X | None``) that
+    holds a value failed as X, not as "should be null" — unless every branch was a type
+    mismatch, when the null branch says no more than the others."""
+    errors = list(errors)
+    if value is None:
+        return errors
+    kept = [e for e in errors if not (e.validator == "type" and e.validator_value == "null" and not e.relative_path)]
+    return kept or errors
 
 
 def _best_match(errors: Any) -> Any:
