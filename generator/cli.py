@@ -83,7 +83,10 @@ def rules(fmt: str, root: Path) -> None:
 @click.option("--check", is_flag=True, help="只检查 schemas/ 是否与模型一致；不一致则失败。")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), show_default=True)
 def schemas(check: bool, out: Path) -> None:
-    """由模型生成 schemas/ 下的 JSON Schema。"""
+    """写出 JSON Schema（每类记录一个，另有检查报告的 report.schema.json）。
+
+    在记录仓库的根目录运行：记录文件首行的模式行（$schema=../../schemas/…）指向这里，
+    编辑器据此显示字段说明、补全和校验。升级 jiebang 后请重新运行。"""
     from generator.schemas import stale_schemas, write_schemas
 
     if check:
@@ -175,9 +178,13 @@ def new(kind: str, source: str | None, project: str | None, year: int | None, ro
     自动取下一个空闲编号，写好 schema 模式行与 restricted: false；必填字段以“待填写”占位。
     """
     from generator.records.new import create
+    from generator.schemas import write_schemas
 
     path = create(root, kind, source=source, project=project, year=year)
     click.echo(f"已创建 {path.relative_to(root).as_posix()}：请填写所有“待填写”的字段，然后运行 jiebang validate。")
+    if not (root / "schemas" / f"{kind}.schema.json").is_file():  # the modeline points there: editors show each field's help
+        write_schemas(root / "schemas")
+        click.echo("已在 schemas/ 写入 JSON Schema：编辑器据此显示各字段的中文说明（模式行指向这里）。")
 
 
 HISTORY_FORMATS = click.Choice(["text", "json"])

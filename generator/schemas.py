@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.errors import CannotRun
 from generator.models import KINDS
 
 if TYPE_CHECKING:
@@ -40,18 +41,28 @@ def kind_schema(kind: str) -> dict[str, Any]:
     return {"$schema": SCHEMA_DIALECT, "$id": f"{SCHEMA_BASE}{kind}.schema.json", **schema}
 
 
+REPORT = Path(__file__).with_name("report.schema.json")  # hand-written: the JSON form of ``jiebang validate``
+
+
 def render_all() -> dict[str, str]:
-    """File name → text of every generated schema (report.schema.json is hand-written)."""
-    return {f"{kind}.schema.json": json.dumps(kind_schema(kind), ensure_ascii=False, indent=2, sort_keys=False) + "\n" for kind in KINDS}
+    """File name → text of every schema a records repository holds: one per kind, from the
+    models, and the report schema, shipped in the package."""
+    out = {f"{kind}.schema.json": json.dumps(kind_schema(kind), ensure_ascii=False, indent=2, sort_keys=False) + "\n" for kind in KINDS}
+    out["report.schema.json"] = REPORT.read_text(encoding="utf-8")
+    return out
 
 
 def write_schemas(directory: Path) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in render_all().items():
-        path = directory / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+    """Write every schema into ``directory`` (a records repository's ``schemas/``)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, text in render_all().items():
+            path = directory / name
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        raise CannotRun(f"无法写入 {directory}：{exc.strerror or exc}。请检查路径和权限。") from exc
     return written
 
 
