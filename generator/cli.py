@@ -123,16 +123,26 @@ def _mkdocs_logging(verbose: bool) -> None:
 @click.option(
     "--as-of", "as_of", metavar="DATE|REV", help="按当时的记录生成门户：日期（如 2024-06-01）或修订；记录从 git 对象读取，不改动工作区。"
 )
+@click.option(
+    "--today",
+    is_flag=True,
+    help="按今天（北京时间）生成，而不是按最后一次提交的日期：定时重建用，公示到期出现、剩余天数逐日更新。",
+)
+@click.option("--offline", is_flag=True, help="生成可离线浏览的预览：链接指向 .html 文件，搜索不需服务器，下载后直接打开 index.html 即可。")
 @click.option("--strict", is_flag=True, help="有任何警告（如站内链接或锚点失效）即失败。")
 @click.option("-v", "--verbose", is_flag=True, help="显示 MkDocs 的构建过程。")
 @root_option
-def build(out: Path | None, as_of: str | None, strict: bool, verbose: bool, root: Path) -> None:
+def build(out: Path | None, as_of: str | None, today: bool, offline: bool, strict: bool, verbose: bool, root: Path) -> None:
     """由 records/ 生成公开门户（mkdocs-material）：记录有错误时不生成。"""
+    from generator import dates
     from generator.portal.build import publish
     from generator.portal.pipeline import PortalBuild
 
+    if today and as_of:
+        raise CannotRun("--today 与 --as-of 不能同时使用。")
     _mkdocs_logging(verbose)
-    site, built = publish(PortalBuild(root, revision=as_of), out, strict=strict)
+    portal = PortalBuild(root, revision=as_of, as_of=dates.today() if today else None)
+    site, built = publish(portal, out, strict=strict, offline=offline)
     when = f"（按 {built.revision[:10]} 时的记录，截至 {built.view.as_of}）" if built.revision else ""
     click.echo(f"门户已生成：{site}{when}")
 

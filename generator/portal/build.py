@@ -56,24 +56,32 @@ def build_portal(
     as_of: dt.date | None = None,
     strict: bool = False,
     check: bool = True,
+    offline: bool = False,
 ) -> Path:
     """Build the portal of the records repo at ``root`` (see ``PortalBuild``); returns the output folder."""
-    site, _ = publish(PortalBuild(root, revision=revision, as_of=as_of, check=check), out, strict=strict)
+    site, _ = publish(PortalBuild(root, revision=revision, as_of=as_of, check=check), out, strict=strict, offline=offline)
     return site
 
 
-def publish(portal: PortalBuild, out: Path | None = None, *, strict: bool = False) -> tuple[Path, Built]:
+def publish(portal: PortalBuild, out: Path | None = None, *, strict: bool = False, offline: bool = False) -> tuple[Path, Built]:
     """Run ``portal``, have MkDocs render its result into a staging folder and swap that
-    into the output folder. Raises ``CannotRun``, ``RecordErrors``, or a
-    ``mkdocs.exceptions.MkDocsException`` whose message MkDocs has already logged."""
+    into the output folder. ``offline``: a site to open from disk (``portal/offline.py``).
+    Raises ``CannotRun``, ``RecordErrors``, or a ``mkdocs.exceptions.MkDocsException``
+    whose message MkDocs has already logged."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     config_file, overrides = config_overrides(portal.root, out)
-    config = load_config(config_file=str(config_file), strict=strict, **overrides)  # type: ignore[arg-type]
+    config = load_config(
+        config_file=str(config_file),
+        strict=strict,
+        **overrides,  # type: ignore[arg-type]
+        **({"use_directory_urls": False} if offline else {}),  # type: ignore[arg-type]
+    )
     plugin = config.plugins.get("jiebang")
     if plugin is None:
         raise CannotRun(f"{config_file} 没有启用 jiebang 插件：请在 plugins 中加入 - jiebang。")
+    plugin.offline = offline  # type: ignore[attr-defined]
     built = plugin.built = portal.run(config.site_url, config.use_directory_urls)  # type: ignore[attr-defined]
     site = Path(config.site_dir)
     with staging(site) as folder:

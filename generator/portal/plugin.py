@@ -28,11 +28,12 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.errors import CannotRun, RecordErrors
 from generator.portal.check import check_site
+from generator.portal.offline import OFFLINE_SHIM, offline_search
 from generator.portal.pages import nav
 from generator.portal.pipeline import Built, PortalBuild, web_url
 from generator.portal.text import cn_date
@@ -51,6 +52,7 @@ class JiebangConfig(base.Config):
 
 class JiebangPlugin(BasePlugin[JiebangConfig]):
     built: Built | None = None  # set by `jiebang build` before MkDocs runs
+    offline: bool = False  # set by `jiebang build --offline`: a site to open from disk (file://)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.built is None:  # `mkdocs build` or `serve`: run the pipeline here
@@ -92,6 +94,8 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
             dirs.insert(0, str(local))
         config.extra_css.append("assets/jiebang/portal.css")
         config.extra_javascript.append("assets/jiebang/portal.js")
+        if self.offline:  # search without a server: the worker runs in a frame (see file-worker.js)
+            config.extra["polyfills"] = [*config.extra.get("polyfills", []), OFFLINE_SHIM]
 
     @staticmethod
     def _markdown(config: MkDocsConfig) -> None:
@@ -130,9 +134,12 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
                 server.watch(str(root / folder))
         return server
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._restore_epoch()
         assert self.built is not None
+        if self.offline:
+            offline_search(Path(config.site_dir))
         site, base_path = Path(config.site_dir), urlsplit(config.site_url or "/").path
         problems = check_site(site, self.built.view, config.use_directory_urls, base_path)
         if problems:
