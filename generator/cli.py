@@ -177,6 +177,26 @@ def export(fmt: tuple[str, ...], out: Path, root: Path) -> None:
 
 
 @main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--profile",
+    type=click.Choice(["shapingba", "hainan", "blank"]),
+    default="shapingba",
+    show_default=True,
+    help="方案模板：shapingba 区级政府主导型（沙坪坝）；hainan 省级企业主导型；blank 全部字段待填写。",
+)
+@click.option("--jiebang", "requirement", metavar="REQ", help="工作流与提交前检查安装 jiebang 所用的 pip 要求，默认为当前版本。")
+def init(directory: Path, profile: str, requirement: str | None) -> None:
+    """新建记录仓库：方案文件、JSON Schema、GitHub 工作流与规则集、说明文档，推送即可使用。"""
+    from generator.records.init import init as run
+
+    written = run(directory, profile, requirement)
+    click.echo(
+        f"已在 {directory} 创建记录仓库（{len(written)} 个文件）。下一步：阅读其中的 README.md，核对 records/program.yaml，然后推送到 GitHub。"
+    )
+
+
+@main.command()
 @click.argument("kind")
 @click.option("--from", "source", metavar="ID", help="复制已有记录（只替换 id）。")
 @click.option("--project", metavar="ID", help="里程碑、资金拨付所属的项目，如 P-2024-003。")
