@@ -32,6 +32,7 @@ body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; 
 h1 { color: #b00020; font-size: 1.5rem; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid #ddd; padding: .4rem .6rem; text-align: left; vertical-align: top; }
+th, td:nth-child(-n+3) { white-space: nowrap; }
 code, pre { font-family: ui-monospace, monospace; }
 pre { background: #f6f6f6; padding: 1rem; white-space: pre-wrap; }
 .warning { color: #8a5a00; }

@@ -6,7 +6,8 @@ marked ``待填写``), the JSON Schemas its modelines point at, GitHub workflows
 jiebang from PyPI at a pinned version and run only jiebang (validate and preview each pull
 request; build and deploy on main and every day at 00:10 Beijing time), the files GitHub
 reads (CODEOWNERS, a ruleset to import, allowed signers, issue forms, a PR template), a
-pre-commit configuration, ``.gitignore`` and a README in Chinese. The templates are package
+pre-commit configuration, VS Code settings (the YAML extension reads the modelines),
+``.gitignore`` and a README in Chinese. The templates are package
 data (``templates/``); ``@NAME@`` marks what is filled in.
 """
 
@@ -40,6 +41,8 @@ FILES = {
     "github/ISSUE_TEMPLATE/need.yml": ".github/ISSUE_TEMPLATE/need.yml",
     "github/ISSUE_TEMPLATE/config.yml": ".github/ISSUE_TEMPLATE/config.yml",
     "github/pull_request_template.md": ".github/pull_request_template.md",
+    "vscode/extensions.json": ".vscode/extensions.json",
+    "vscode/settings.json": ".vscode/settings.json",
 }
 FOLDERS = ("needs", "lists", "calls", "bids", "reviews", "projects", "milestones", "awards")
 

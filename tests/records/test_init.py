@@ -154,6 +154,7 @@ def test_github_files_are_valid_and_fit_the_programme(repos: dict[str, Path]) ->
     assert all(len(o) == 2 for o in owners)  # one team a line: with several, GitHub wants only one of them
     assert {f"/records/{k.folder}/" for k in KINDS.values() if k.folder} | {"/records/program.yaml"} <= {o[0] for o in owners}
     assert "/public/" in (root / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert json.loads((root / ".vscode/extensions.json").read_text(encoding="utf-8")) == {"recommendations": ["redhat.vscode-yaml"]}
     result = subprocess.run(
         [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"],
         cwd=root,
