@@ -83,7 +83,10 @@ def rules(fmt: str, root: Path) -> None:
 @click.option("--check", is_flag=True, help="只检查 schemas/ 是否与模型一致；不一致则失败。")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), show_default=True)
 def schemas(check: bool, out: Path) -> None:
-    """由模型生成 schemas/ 下的 JSON Schema。"""
+    """写出 JSON Schema（每类记录一个，另有检查报告的 report.schema.json）。
+
+    在记录仓库的根目录运行：记录文件首行的模式行（$schema=../../schemas/…）指向这里，
+    编辑器据此显示字段说明、补全和校验。升级 jiebang 后请重新运行。"""
     from generator.schemas import stale_schemas, write_schemas
 
     if check:
@@ -120,16 +123,26 @@ def _mkdocs_logging(verbose: bool) -> None:
 @click.option(
     "--as-of", "as_of", metavar="DATE|REV", help="按当时的记录生成门户：日期（如 2024-06-01）或修订；记录从 git 对象读取，不改动工作区。"
 )
+@click.option(
+    "--today",
+    is_flag=True,
+    help="按今天（北京时间）生成，而不是按最后一次提交的日期：定时重建用，公示到期出现、剩余天数逐日更新。",
+)
+@click.option("--offline", is_flag=True, help="生成可离线浏览的预览：链接指向 .html 文件，搜索不需服务器，下载后直接打开 index.html 即可。")
 @click.option("--strict", is_flag=True, help="有任何警告（如站内链接或锚点失效）即失败。")
 @click.option("-v", "--verbose", is_flag=True, help="显示 MkDocs 的构建过程。")
 @root_option
-def build(out: Path | None, as_of: str | None, strict: bool, verbose: bool, root: Path) -> None:
+def build(out: Path | None, as_of: str | None, today: bool, offline: bool, strict: bool, verbose: bool, root: Path) -> None:
     """由 records/ 生成公开门户（mkdocs-material）：记录有错误时不生成。"""
+    from generator import dates
     from generator.portal.build import publish
     from generator.portal.pipeline import PortalBuild
 
+    if today and as_of:
+        raise CannotRun("--today 与 --as-of 不能同时使用。")
     _mkdocs_logging(verbose)
-    site, built = publish(PortalBuild(root, revision=as_of), out, strict=strict)
+    portal = PortalBuild(root, revision=as_of, as_of=dates.today() if today else None)
+    site, built = publish(portal, out, strict=strict, offline=offline)
     when = f"（按 {built.revision[:10]} 时的记录，截至 {built.view.as_of}）" if built.revision else ""
     click.echo(f"门户已生成：{site}{when}")
 
@@ -164,6 +177,26 @@ def export(fmt: tuple[str, ...], out: Path, root: Path) -> None:
 
 
 @main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--profile",
+    type=click.Choice(["shapingba", "hainan", "blank"]),
+    default="shapingba",
+    show_default=True,
+    help="方案模板：shapingba 区级政府主导型（沙坪坝）；hainan 省级企业主导型；blank 全部字段待填写。",
+)
+@click.option("--jiebang", "requirement", metavar="REQ", help="工作流与提交前检查安装 jiebang 所用的 pip 要求，默认为当前版本。")
+def init(directory: Path, profile: str, requirement: str | None) -> None:
+    """新建记录仓库：方案文件、JSON Schema、GitHub 工作流与规则集、说明文档，推送即可使用。"""
+    from generator.records.init import init as run
+
+    written = run(directory, profile, requirement)
+    click.echo(
+        f"已在 {directory} 创建记录仓库（{len(written)} 个文件）。下一步：阅读其中的 README.md，核对 records/program.yaml，然后推送到 GitHub。"
+    )
+
+
+@main.command()
 @click.argument("kind")
 @click.option("--from", "source", metavar="ID", help="复制已有记录（只替换 id）。")
 @click.option("--project", metavar="ID", help="里程碑、资金拨付所属的项目，如 P-2024-003。")
@@ -175,9 +208,13 @@ def new(kind: str, source: str | None, project: str | None, year: int | None, ro
     自动取下一个空闲编号，写好 schema 模式行与 restricted: false；必填字段以“待填写”占位。
     """
     from generator.records.new import create
+    from generator.schemas import write_schemas
 
     path = create(root, kind, source=source, project=project, year=year)
     click.echo(f"已创建 {path.relative_to(root).as_posix()}：请填写所有“待填写”的字段，然后运行 jiebang validate。")
+    if not (root / "schemas" / f"{kind}.schema.json").is_file():  # the modeline points there: editors show each field's help
+        write_schemas(root / "schemas")
+        click.echo("已在 schemas/ 写入 JSON Schema：编辑器据此显示各字段的中文说明（模式行指向这里）。")
 
 
 HISTORY_FORMATS = click.Choice(["text", "json"])

@@ -8,11 +8,13 @@ its path, which is then put into Chinese.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.errors import CannotRun
 from generator.models import KINDS
 
 if TYPE_CHECKING:
@@ -39,18 +41,28 @@ def kind_schema(kind: str) -> dict[str, Any]:
     return {"$schema": SCHEMA_DIALECT, "$id": f"{SCHEMA_BASE}{kind}.schema.json", **schema}
 
 
+REPORT = Path(__file__).with_name("report.schema.json")  # hand-written: the JSON form of ``jiebang validate``
+
+
 def render_all() -> dict[str, str]:
-    """File name → text of every generated schema (report.schema.json is hand-written)."""
-    return {f"{kind}.schema.json": json.dumps(kind_schema(kind), ensure_ascii=False, indent=2, sort_keys=False) + "\n" for kind in KINDS}
+    """File name → text of every schema a records repository holds: one per kind, from the
+    models, and the report schema, shipped in the package."""
+    out = {f"{kind}.schema.json": json.dumps(kind_schema(kind), ensure_ascii=False, indent=2, sort_keys=False) + "\n" for kind in KINDS}
+    out["report.schema.json"] = REPORT.read_text(encoding="utf-8")
+    return out
 
 
 def write_schemas(directory: Path) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in render_all().items():
-        path = directory / name
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+    """Write every schema into ``directory`` (a records repository's ``schemas/``)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, text in render_all().items():
+            path = directory / name
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        raise CannotRun(f"无法写入 {directory}：{exc.strerror or exc}。请检查路径和权限。") from exc
     return written
 
 
@@ -106,6 +118,8 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[tuple[tuple[str | in
         yield path, f"取值“{_show(value)}”应为“{error.validator_value}”。"
     elif v == "enum":
         yield path, f"取值“{_show(value)}”不在允许范围内，应为 {' | '.join(map(str, error.validator_value))}。"
+    elif v == "type" and isinstance(value, str) and (wide := _WIDE_KEY.match(value)):
+        yield path, f"“{wide[1]}”后面是全角冒号“：”，所以这一行被读成了文本：YAML 只认半角冒号加空格，请改为“{wide[1]}: ”。"
     elif v == "type" and not path:
         yield path, "记录内容应为键值映射（文件是空的，或不是一条记录）。"
     elif v == "type":
@@ -123,19 +137,24 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[tuple[tuple[str | in
         yield path, f"至少需要 {error.validator_value} 项。"
     elif v in ("minimum", "exclusiveMinimum"):
         yield path, f"取值 {_show(value)} 小于允许的最小值 {error.validator_value}。"
-    elif v in ("maxItems", "minItems", "maxLength"):
-        yield path, f"取值不符合长度限制（{v} {error.validator_value}）。"
+    elif v in ("maximum", "exclusiveMaximum"):
+        yield path, f"取值 {_show(value)} 大于允许的最大值 {error.validator_value}。"
+    elif v == "maxItems":
+        yield path, f"最多 {error.validator_value} 项，此处有 {len(value)} 项。"
+    elif v == "maxLength":
+        yield path, f"最多 {error.validator_value} 个字符，此处有 {len(value)} 个。"
     elif v in ("anyOf", "oneOf", "allOf", "if", "then"):
-        inner = list(error.context or [])
+        inner = _substantive(error.context or [], value)
         if inner:
-            best = _best_match(inner)
-            yield from _explain(best)
+            yield from _explain(_best_match(inner))
         else:
             yield path, f"取值“{_show(value)}”不符合要求。"
     else:
-        yield path, f"不符合模式约束 {v}：{error.message}"
+        title = schema.get("title") if isinstance(schema, dict) else None
+        yield path, f"取值“{_show(value)}”不符合{f'“{title}”' if title else '此字段'}的要求。"
 
 
+_WIDE_KEY = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*：")  # industry：智能科技 — a key with a full-width colon
 _TYPES = {
     "string": "文本（字符串）",
     "integer": "整数",
@@ -150,6 +169,17 @@ _TYPES = {
 def _show(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _substantive(errors: Any, value: Any) -> list[Any]:
+    """The errors of an ``anyOf`` worth explaining: an optional field (``X | None``) that
+    holds a value failed as X, not as "should be null" — unless every branch was a type
+    mismatch, when the null branch says no more than the others."""
+    errors = list(errors)
+    if value is None:
+        return errors
+    kept = [e for e in errors if not (e.validator == "type" and e.validator_value == "null" and not e.relative_path)]
+    return kept or errors
 
 
 def _best_match(errors: Any) -> Any:

@@ -11,20 +11,18 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
-
-from pydantic import BaseModel
+from typing import Any
 
 from generator.dates import SHANGHAI
 from generator.git.log import Commit, Override
 from generator.git.repo import DATE, GitRecords
 from generator.history.diff import FieldChange
+from generator.history.labels import field_info, field_label, value_text
 from generator.history.public import LogEntry, PortalHistory, PublicHistory, PublicVersion, portal_history
 from generator.models import KINDS
 from generator.models.corpus import Corpus
 from generator.records.tree import Loaded, load_at
 
-_SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]+)\]")
 PROBLEMS = {"no-pr": "未经合并请求（PR）直接提交", "no-approver": "缺少方案要求的审批人"}  # audit.REASONS, for the public
 ACTION_LABELS = {"created": "新建", "changed": "修改", "renamed": "移动", "deleted": "删除", "disclosed": "公开"}
 _EMAIL = re.compile(r"\s*<[^>]*>\s*$")
@@ -150,55 +148,22 @@ class HistoryProviders:
 
 
 def _changes(kind: str, changes: tuple[FieldChange, ...]) -> tuple[Change, ...]:
+    """The changes in Chinese; ``status`` keeps its code, which the templates name in the portal's words."""
     model = KINDS[kind].model if kind in KINDS else None
+
+    def text(value: Any, path: str) -> str:
+        return str(value) if path == "status" and isinstance(value, str) else value_text(value, field_info(model, path))
+
     return tuple(
         Change(
             c.path,
             field_label(model, c.path),
             c.op,
-            None if c.op == "added" else value_text(c.old),
-            None if c.op == "removed" else value_text(c.new),
+            None if c.op == "added" else text(c.old, c.path),
+            None if c.op == "removed" else text(c.new, c.path),
         )
         for c in changes
     )
-
-
-def value_text(value: Any) -> str:
-    """A field's value for the public: null as （空）, booleans as 是/否, structures flattened."""
-    if value is None:
-        return "（空）"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, dict):
-        return "，".join(f"{k} {value_text(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return "、".join(value_text(v) for v in value) or "（无）"
-    return str(value)
-
-
-def field_label(model: type[BaseModel] | None, path: str) -> str:
-    """``indicators[I2].target`` → ``考核指标 I2 › 目标值``, from the models' field titles."""
-    parts: list[str] = []
-    for name, key in _SEGMENT.findall(path):
-        if key:  # a list item: by id, or by position (shown from 1)
-            item = f"第{int(key) + 1}项" if key.isdigit() else key
-            parts[-1:] = [f"{parts[-1]} {item}" if parts else item]
-            continue
-        info = model.model_fields.get(name) if model else None
-        parts.append(info.title if info and info.title else name)
-        model = _nested(info.annotation) if info else None
-    return " › ".join(parts)
-
-
-def _nested(annotation: Any) -> type[BaseModel] | None:
-    """The model inside ``Funding``, ``list[Indicator]``, ``Decision | None``."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _nested(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def records_as_of(src: GitRecords, when: str) -> tuple[Loaded, dt.date, str]:

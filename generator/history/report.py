@@ -11,6 +11,7 @@ from generator.dates import SHANGHAI
 from generator.git.log import Commit, record_id
 from generator.history.audit import REASONS, Unapproved
 from generator.history.compare import STATUS_LABELS, RevisionDiff
+from generator.history.labels import change_text, kind_at, status_text
 from generator.history.record import ACTION_LABELS, RecordHistory, RecordVersion
 
 
@@ -51,7 +52,10 @@ def history_text(h: RecordHistory) -> str:
         lines.extend(f"    {line}" for line in _version_lines(v))
     if h.timeline:
         lines.append("状态变化：")
-        lines.extend(f"  {s.commit.day}  {s.status}  （{s.commit.sha[:10]}，{approval_text(s.commit)}）" for s in h.timeline)
+        kind = kind_at(h.versions[0].path)
+        lines.extend(
+            f"  {s.commit.day}  {status_text(kind, s.status)}  （{s.commit.sha[:10]}，{approval_text(s.commit)}）" for s in h.timeline
+        )
     return "\n".join(lines)
 
 
@@ -61,7 +65,7 @@ def _version_lines(v: RecordVersion) -> list[str]:
         out.append(f"文件：{v.old_path} → {v.path}")
     if not v.parsed:
         out.append("此版本的 YAML 无法解析，字段变化从略。")
-    out.extend(ch.text() for ch in v.changes)
+    out.extend(change_text(kind_at(v.path), ch) for ch in v.changes)
     return out
 
 
@@ -89,7 +93,7 @@ def diff_text(d: RevisionDiff) -> str:
         lines.append(f"{STATUS_LABELS[r.status]}  {r.id}  {r.path}{moved}")
         if not r.parsed:
             lines.append("    其中一个版本的 YAML 无法解析，字段变化从略。")
-        lines.extend(f"    {ch.text()}" for ch in r.changes)
+        lines.extend(f"    {change_text(kind_at(r.path), ch)}" for ch in r.changes)
     counts = _counts(d)
     lines.append(f"共 {len(d.records)} 条记录变化：新增 {counts['added']}，删除 {counts['removed']}，修改 {counts['changed']}。")
     return "\n".join(lines)

@@ -24,6 +24,9 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from generator import export
 from generator.errors import CannotRun
@@ -56,33 +59,41 @@ def build_portal(
     as_of: dt.date | None = None,
     strict: bool = False,
     check: bool = True,
+    offline: bool = False,
 ) -> Path:
     """Build the portal of the records repo at ``root`` (see ``PortalBuild``); returns the output folder."""
-    site, _ = publish(PortalBuild(root, revision=revision, as_of=as_of, check=check), out, strict=strict)
+    site, _ = publish(PortalBuild(root, revision=revision, as_of=as_of, check=check), out, strict=strict, offline=offline)
     return site
 
 
-def publish(portal: PortalBuild, out: Path | None = None, *, strict: bool = False) -> tuple[Path, Built]:
+def publish(portal: PortalBuild, out: Path | None = None, *, strict: bool = False, offline: bool = False) -> tuple[Path, Built]:
     """Run ``portal``, have MkDocs render its result into a staging folder and swap that
-    into the output folder. Raises ``CannotRun``, ``RecordErrors``, or a
-    ``mkdocs.exceptions.MkDocsException`` whose message MkDocs has already logged."""
+    into the output folder. ``offline``: a site to open from disk (``portal/offline.py``).
+    Raises ``CannotRun``, ``RecordErrors``, or a ``mkdocs.exceptions.MkDocsException``
+    whose message MkDocs has already logged."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     config_file, overrides = config_overrides(portal.root, out)
-    config = load_config(config_file=str(config_file), strict=strict, **overrides)  # type: ignore[arg-type]
+    config = load_config(
+        config_file=str(config_file),
+        strict=strict,
+        **overrides,  # type: ignore[arg-type]
+        **({"use_directory_urls": False} if offline else {}),  # type: ignore[arg-type]
+    )
     plugin = config.plugins.get("jiebang")
     if plugin is None:
         raise CannotRun(f"{config_file} 没有启用 jiebang 插件：请在 plugins 中加入 - jiebang。")
-    built = plugin.built = portal.run(config.site_url, config.use_directory_urls)  # type: ignore[attr-defined]
-    site = Path(config.site_dir)
-    with staging(site) as folder:
-        config.site_dir = str(folder)
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        plugin.offline = offline  # type: ignore[attr-defined]
+        built = plugin.built = portal.run(config.site_url, config.use_directory_urls)  # type: ignore[attr-defined]
+        site = Path(config.site_dir)
+        with staging(site) as folder:
+            config.site_dir = str(folder)
             build(config)
-        finally:
-            config.plugins.on_shutdown()
+    finally:
+        config.plugins.on_shutdown()
     return site, built
 
 
@@ -177,4 +188,9 @@ def serve_portal(root: Path, dev_addr: str | None = None) -> None:
     overrides.pop("site_dir", None)  # serve builds into a temporary folder
     if dev_addr:
         overrides["dev_addr"] = dev_addr
-    serve(config_file=str(config_file), **overrides)  # type: ignore[arg-type]
+    settings: dict[str, Any] = dict(overrides)
+    if config_file == DEFAULT_CONFIG:  # the package's configuration: the plugin learns where the records are
+        plugins = yaml.safe_load(DEFAULT_CONFIG.read_text(encoding="utf-8"))["plugins"]
+        # a mapping, not a list: MkDocs takes a list's items apart, and serve reads the settings at every rebuild
+        settings["plugins"] = {name: {"root": str(root)} if name == "jiebang" else {} for name in plugins}
+    serve(config_file=str(config_file), **settings)

@@ -114,7 +114,9 @@ class PortalBuild:
         if self.check and self.revision is None:
             report = report_for(loaded, (), self.root)
             if report.exit_code:
-                raise RecordErrors(REPORTERS["text"](report) + "\n记录有错误，未生成任何公开内容：请先修正（jiebang validate）。")
+                raise RecordErrors(
+                    REPORTERS["text"](report) + "\n记录有错误，未生成任何公开内容：请先修正（jiebang validate）。", report.sorted()
+                )
 
     def history(self, view: PublicView, commit: str | None) -> Providers:
         found = history_providers(self.root, view.corpus, view.as_of, commit or "HEAD")

@@ -28,11 +28,13 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.errors import CannotRun, RecordErrors
 from generator.portal.check import check_site
+from generator.portal.errorpage import error_page, write_error_site
+from generator.portal.offline import OFFLINE_SHIM, offline_search
 from generator.portal.pages import nav
 from generator.portal.pipeline import Built, PortalBuild, web_url
 from generator.portal.text import cn_date
@@ -51,13 +53,30 @@ class JiebangConfig(base.Config):
 
 class JiebangPlugin(BasePlugin[JiebangConfig]):
     built: Built | None = None  # set by `jiebang build` before MkDocs runs
+    offline: bool = False  # set by `jiebang build --offline`: a site to open from disk (file://)
+    serving: bool = False  # `serve`: a failed build shows its report in the browser
+    failure: str | None = None  # that report's page, while the build fails
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """MkDocs keeps a plugin with this hook across the rebuilds of one ``serve`` (and across
+        the builds of one process): every run starts from nothing."""
+        self.on_shutdown()
+        self.serving = command == "serve"
+
+    def on_shutdown(self) -> None:
+        self.built, self.offline, self.serving, self.failure = None, False, False, None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        if self.built is None:  # `mkdocs build` or `serve`: run the pipeline here
+        if self.built is None or self.serving:  # `mkdocs build` or `serve` (each rebuild): run the pipeline here
             try:
                 self.built = PortalBuild(self.root(config), check=self.config.check).run(config.site_url, config.use_directory_urls)
+                self.failure = None
             except (CannotRun, RecordErrors) as exc:
-                raise PluginError(str(exc)) from exc
+                if not self.serving:
+                    raise PluginError(str(exc)) from exc
+                log.error(f"门户未生成（浏览器中显示同样的报告）：\n{exc}")
+                self.built, self.failure = None, error_page(str(exc), getattr(exc, "findings", ()))
+                return config
         built = self.built
         program = built.view.program
         assert program is not None  # the pipeline refuses a record set without one
@@ -92,6 +111,8 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
             dirs.insert(0, str(local))
         config.extra_css.append("assets/jiebang/portal.css")
         config.extra_javascript.append("assets/jiebang/portal.js")
+        if self.offline:  # search without a server: the worker runs in a frame (see file-worker.js)
+            config.extra["polyfills"] = [*config.extra.get("polyfills", []), OFFLINE_SHIM]
 
     @staticmethod
     def _markdown(config: MkDocsConfig) -> None:
@@ -106,6 +127,8 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
         toc.setdefault("permalink_title", "本节链接")
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        if self.failure is not None:  # only the theme's assets: every page is the error page
+            return Files([f for f in files if not f.is_documentation_page()])
         assert self.built is not None
         local = sorted(f.src_uri for f in files.documentation_pages())
         for path in sorted(PACKAGE_DOCS.rglob("*")):
@@ -130,13 +153,24 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
                 server.watch(str(root / folder))
         return server
 
+    @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._restore_epoch()
+        site = Path(config.site_dir)
+        if self.failure is not None:
+            write_error_site(site, self.failure)
+            return
         assert self.built is not None
-        site, base_path = Path(config.site_dir), urlsplit(config.site_url or "/").path
-        problems = check_site(site, self.built.view, config.use_directory_urls, base_path)
+        if self.offline:
+            offline_search(site)
+        problems = check_site(site, self.built.view, config.use_directory_urls, urlsplit(config.site_url or "/").path)
         if problems:
-            raise PluginError("门户检查未通过：\n" + "\n".join(f"  {p}" for p in problems))
+            message = "门户检查未通过：\n" + "\n".join(f"  {p}" for p in problems)
+            if not self.serving:
+                raise PluginError(message)
+            log.error(message)
+            write_error_site(site, error_page(message))
+            return
         log.info(f"门户检查通过：{len(self.built.view.ids)} 条公开记录均有页面，站内链接均可访问。")
 
     def on_build_error(self, *, error: Exception) -> None:

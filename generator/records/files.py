@@ -165,4 +165,16 @@ def _pydantic_message(error: object) -> str:
         return str(e.get("msg", "")).removeprefix("Value error, ") + "。"
     if kind.startswith("date"):
         return f"取值“{value}”不是日期，应为 YYYY-MM-DD。"
-    return f"取值“{value}”无效：{e.get('msg')}。"
+    return _PYDANTIC.get(kind, "取值“{value}”不符合此字段的要求。").format(value=value)
+
+
+# The few pydantic errors the JSON Schema stage lets through, in Chinese (pydantic's own texts are English).
+_PYDANTIC = {
+    "missing": "缺少必填字段。",
+    "extra_forbidden": "未知字段：此处没有这个字段（拼写错误，或放错了层级？）。",
+    "literal_error": "取值“{value}”不在允许范围内。",
+    "string_type": "取值“{value}”的类型应为文本（字符串）。",
+    "bool_type": "取值“{value}”的类型应为布尔值 true/false。",
+    "string_pattern_mismatch": "取值“{value}”格式不符。",
+    "greater_than_equal": "取值 {value} 小于允许的最小值。",
+}

@@ -8,6 +8,7 @@ is checked for depth and alias expansion before any Python object is built.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -132,11 +133,31 @@ def _syntax(path: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
         return _diag(path, "S001", "缩进中含有制表符（Tab）。YAML 只允许用空格缩进。", mark)
     if "single document" in problem or "another document" in problem:
         return _diag(path, "S001", "一个文件只能包含一条记录（一个 YAML 文档）。", mark)
-    hint = next((zh for en, zh in _PROBLEMS if en in problem), "")
-    return _diag(path, "S001", f"YAML 语法错误：{hint}（{problem}）。" if hint else f"YAML 语法错误：{problem}。", mark)
+    if mark is not None and (wide := _full_width_colon(text, mark.line)) is not None:
+        row, column, key = wide
+        return Diagnostic(
+            path, row + 1, column + 1, "S001", ERROR, f"“{key}”后面是全角冒号“：”：YAML 只认半角冒号加空格，请改为“{key}: ”。"
+        )
+    hint = next((zh for en, zh in _PROBLEMS if en in problem), "此处不符合 YAML 语法")
+    return _diag(path, "S001", f"YAML 语法错误：{hint}。", mark)
 
 
-# libyaml's problem texts, put into Chinese (the original is kept for searching).
+_WIDE_KEY = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*：")
+
+
+def _full_width_colon(text: str, upto: int) -> tuple[int, int, str] | None:
+    """The line of the error (0-based) or one of the two before it, when it starts with a
+    key followed by a full-width colon (``industry：智能科技``): libyaml reads such a line as
+    text and fails on the next one."""
+    lines = text.splitlines()
+    for row in range(min(upto, len(lines) - 1), max(upto - 3, -1), -1):
+        match = _WIDE_KEY.match(lines[row])
+        if match:
+            return row, match.start(1), match[1]
+    return None
+
+
+# libyaml's problem texts, put into Chinese (a message shows no English words).
 _PROBLEMS = (
     ("did not find expected node content", "此处缺少取值"),
     ("did not find expected ',' or '}'", "流式映射 {…} 缺少“,”或“}”"),

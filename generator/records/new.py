@@ -65,7 +65,7 @@ def new_record(
     if kind == "program":
         if (root / RECORDS / "program.yaml").exists() or source:
             raise CannotRun("records/program.yaml 已存在：每个记录仓库只有一个方案文件。")
-        return NewRecord(f"{RECORDS}/program.yaml", _template("program", "待填写", today, 1))
+        return NewRecord(f"{RECORDS}/program.yaml", program_template(today))
     copied = _source_text(files, kind, source) if source else None
     if kind in ("milestone", "award"):
         project = project or (_project_of(source) if source else None)
@@ -79,6 +79,11 @@ def new_record(
     if copied is None:
         return NewRecord(rel, _template(kind, new_id, today, depth, project))
     return NewRecord(rel, _copy(copied, new_id, kind, depth))
+
+
+def program_template(today: dt.date) -> str:
+    """``records/program.yaml`` with every required field to fill in (``待填写``)."""
+    return _template("program", PLACEHOLDER, today, 1)
 
 
 def next_id(kind: str, taken: set[str], year: int, project: str | None = None) -> str:

@@ -84,10 +84,12 @@ def test_history_cli_text(repo: Path) -> None:
     lines = out.splitlines()
     assert lines[0] == "L-2024-001 的历史：5 个版本，最新在前。"
     assert "2024-06-03  修改  " in out and "PR #1，审批：张三 <zhang@example.org>；李四" in out
-    assert "    funding.subsidy_cny: 100000 → 80000" in lines
+    assert "    资助强度 › 财政资助强度（元）：100000 → 80000" in lines
+    assert "    考核指标 I3：新增 指标编号 I3，指标名称 功耗，目标值 ≤0.5 W，考核方式 第三方检测报告" in lines
+    assert "    状态：已截止 → 已揭榜" in lines and "    榜单论证：R-2024-001 → （空）" in lines
     assert "    文件：records/lists/L-2024-001.yaml → records/lists/2024/L-2024-001.yaml" in lines
     assert lines[-4] == "状态变化："
-    assert lines[-2].startswith("  2024-06-10  awarded  （") and lines[-2].endswith("PR #2，审批：王五）")
+    assert lines[-2].startswith("  2024-06-10  已揭榜  （") and lines[-2].endswith("PR #2，审批：王五）")
 
 
 def test_history_cli_json_keeps_null_apart_from_absence(repo: Path) -> None:

@@ -18,6 +18,7 @@ import pytest
 
 from generator.portal.build import build_portal
 from tests.conftest import REPO
+from tests.portal.conftest import build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -157,3 +158,28 @@ def test_home_page_screenshot_of_the_demo_portal(browser: Any, tmp_path: Path) -
         server.shutdown()
         server.server_close()
     assert (site / "screenshot.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.fixture(scope="module")
+def offline_site(portal_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The portal fixture built to be opened from disk (``jiebang build --offline``)."""
+    return build(portal_root, tmp_path_factory.mktemp("offline") / "public", offline=True)
+
+
+def test_offline_preview_browses_and_searches_from_disk(page: Any, offline_site: Path) -> None:
+    home = (offline_site / "index.html").as_uri()
+    page.goto(home)
+    page.click(".md-tabs >> text=榜单")
+    assert page.url == (offline_site / "lists" / "index.html").as_uri()  # a file, not a folder: opens under file://
+    page.click("text=医疗器械低温等离子灭菌设备研制")
+    assert page.url == (offline_site / "lists" / "L-2024-004.html").as_uri()
+    page.goto(home)
+    query = "input[data-md-component=search-query]"
+    page.fill(query, "灭菌")
+    page.press(query, "End")
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(state="attached", timeout=20000)
+    hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+    assert any("lists/L-2024-004.html" in h for h in hrefs), hrefs
+    assert [u for u in page.requests if not u.startswith("file:")] == []  # nothing from any other site
+    assert page.errors == []

@@ -52,7 +52,7 @@ def test_record_page_has_timeline_pr_links_and_field_changes(site: Path) -> None
     assert "状态变化：2024年5月30日 已截止 → 2024年6月10日 已揭榜（PR #2） → 2024年6月20日 已截止" in history
     assert "2024年6月3日　修改　PR #1，批准：张三、李四" in history
     assert "资助强度 › 财政资助强度（元）：100000 → 80000" in history
-    assert "考核指标 I3：新增 id I3，name 功耗，target ≤0.5 W，verification 第三方检测报告" in history
+    assert "考核指标 I3：新增 指标编号 I3，指标名称 功耗，目标值 ≤0.5 W，考核方式 第三方检测报告" in history
     assert "榜单论证：〔非公开记录〕 → （空）" in history  # the argumentation is not public; null is a change
     assert history.index("2024年6月20日　修改") < history.index("2024年6月3日　修改")  # newest first
     assert "未经批准：未经合并请求（PR）直接提交；缺少方案要求的审批人" in history

@@ -47,7 +47,17 @@ def test_next_free_ids(records) -> None:  # type: ignore[no-untyped-def]
 def test_new_list_from_the_command_line(records) -> None:  # type: ignore[no-untyped-def]
     root = records()
     code, out = run("new", "list", "--year", "2024", "--root", str(root))
-    assert (code, out.strip()) == (0, "已创建 records/lists/L-2024-002.yaml：请填写所有“待填写”的字段，然后运行 jiebang validate。")
+    assert (code, out.splitlines()) == (
+        0,
+        [
+            "已创建 records/lists/L-2024-002.yaml：请填写所有“待填写”的字段，然后运行 jiebang validate。",
+            "已在 schemas/ 写入 JSON Schema：编辑器据此显示各字段的中文说明（模式行指向这里）。",
+        ],
+    )
+    assert (root / "schemas/list.schema.json").is_file() and (root / "schemas/report.schema.json").is_file()  # the modeline resolves
+    code, out = run("new", "list", "--year", "2024", "--root", str(root))
+    assert len(out.splitlines()) == 1  # the schemas are there now
+    (root / "records/lists/L-2024-003.yaml").unlink()
     text = (root / "records/lists/L-2024-002.yaml").read_text(encoding="utf-8")
     assert "\nid: L-2024-002  # 榜单编号" in text and "\nstatus: draft  # 状态" in text
     code, out = run("validate", "--root", str(root), str(root / "records/lists/L-2024-002.yaml"))
