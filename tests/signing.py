@@ -18,6 +18,7 @@ import pytest
 
 from generator.git.allowed_signers import fingerprint
 from generator.git.platform import PlatformKey
+from tests.conftest import git
 
 SIGNERS = ".github/allowed_signers"
 # How GitHub writes a merge made in its web interface: the merging user is the author.
@@ -120,20 +121,8 @@ class Repo:
         self.git("init", "-q", "-b", "main")
 
     def git(self, *args: str, env: dict[str, str] | None = None) -> str:
-        date = self.clock.isoformat()
-        full = {
-            **os.environ,
-            "GIT_CONFIG_GLOBAL": os.devnull,
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_AUTHOR_NAME": "区科技局",
-            "GIT_AUTHOR_EMAIL": "kjj@example.org",
-            "GIT_COMMITTER_NAME": "区科技局",
-            "GIT_COMMITTER_EMAIL": "kjj@example.org",
-            "GIT_AUTHOR_DATE": date,
-            "GIT_COMMITTER_DATE": date,
-            **(env or {}),
-        }
-        return subprocess.run(["git", *args], cwd=self.root, env=full, check=True, capture_output=True, text=True).stdout.strip()
+        isolated = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", **(env or {})}
+        return git(self.root, *args, date=self.clock.isoformat(), env=isolated).strip()
 
     def write(self, files: dict[str, str]) -> None:
         for rel, text in files.items():

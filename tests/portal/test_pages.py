@@ -90,7 +90,9 @@ def test_history_and_decisions_appear_only_with_a_provider(corpus) -> None:  # t
     plain = pages(corpus)
     assert "## 历史" not in plain["lists/L-2024-001.md"].markdown and "decisions.md" not in plain
 
-    decision = Decision(dt.date(2024, 5, 20), "0123456789", None, 12, "https://example.org/pr/12", ("张科长",), (), ())
+    decision = Decision(
+        dt.date(2024, 5, 20), "0123456789", None, 12, "https://example.org/pr/12", True, "已验证签名：张科长（合并）", ("李四",), (), ()
+    )
     change = Change("status", "状态", "changed", "approved", "published")
 
     def history(record_id: str) -> RecordHistoryView | None:
@@ -105,10 +107,11 @@ def test_history_and_decisions_appear_only_with_a_provider(corpus) -> None:  # t
     found = pages(corpus, Providers(history, decisions))
     assert "## 历史" in found["lists/L-2024-001.md"].markdown
     shown = text(found["lists/L-2024-001.md"])
-    assert "2024年5月20日　修改　PR #12，批准：张科长" in shown and "状态：已确定 → 征集中" in shown
+    assert "2024年5月20日　修改　PR #12，已验证签名：张科长（合并），批准人列出的审核人：李四" in shown and "状态：已确定 → 征集中" in shown
     assert "## 历史" not in found["lists/L-2024-004.md"].markdown
     log = text(found["decisions.md"])
-    assert "PR #12，批准：张科长" in log and "全部变更均经合并请求批准" in log
+    assert "PR #12，已验证签名：张科长（合并）" in log and "全部变更均为已验证签名的合并请求" in log
+    assert "批准的核验" not in log  # no trust section without the ledger's view
     assert nav(found.values(), ["about.md"]) == [
         {"首页": "index.md"}, {"榜单": "lists/index.md"}, {"申报指南": "calls/index.md"}, {"公示": "notices/index.md"},
         {"项目": "projects/index.md"}, {"决策记录": "decisions.md"}, {"开放数据": "data.md"}, {"规则说明": "rules.md"}, "about.md",
