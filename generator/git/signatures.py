@@ -133,7 +133,13 @@ def _sandbox(keys: list[PlatformKey]) -> Iterator[tuple[Path, Path]]:
 
 
 def _import(home: Path, key: PlatformKey) -> None:
+    """Import the key's armored file; the pinned fingerprints must then be in the keyring
+    (gpg's exit code is not the test: it also reports an agent it was told not to start)."""
     env = {**os.environ, "GNUPGHOME": str(home), "LC_ALL": "C"}
     proc = subprocess.run(["gpg", "--batch", "--import"], input=key.armored().encode("ascii"), env=env, capture_output=True, check=False)
-    if proc.returncode:
+    listing = subprocess.run(["gpg", "--batch", "--with-colons", "--list-keys"], env=env, capture_output=True, check=False).stdout.decode(
+        "ascii", "replace"
+    )
+    found = {line.split(":")[9] for line in listing.splitlines() if line.startswith("fpr:")}
+    if not set(key.fingerprints) <= found:
         raise CannotRun(f"无法载入平台签名密钥 {key.name}：{proc.stderr.decode('utf-8', 'replace').strip()}")
