@@ -52,12 +52,26 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--base", "base", metavar="REV", help="与基准修订比较，检查变更规则 C001–C004。")
+@click.option(
+    "--push",
+    "before",
+    metavar="REV",
+    help="检查一次推送：REV 为推送前的主线头（github.event.before），与之比较变更规则；"
+    "它不是 HEAD 的祖先（强制推送改写了历史）则无法运行，退出码 2。全零表示新建分支，不作比较。",
+)
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @root_option
-def validate(paths: tuple[str, ...], base: str | None, fmt: str, root: Path) -> None:
+def validate(paths: tuple[str, ...], base: str | None, before: str | None, fmt: str, root: Path) -> None:
     """检查记录：退出码 0 无错误，1 有错误，2 无法运行。"""
     from generator.validate import validate as run
 
+    if before is not None:
+        from generator.git.repo import GitRecords
+
+        if base is not None:
+            raise CannotRun("--base 与 --push 只能选用其一。")
+        previous = GitRecords(root).previous_head(before)
+        base = previous.hexsha if previous is not None else None
     if base is not None:  # an empty --base is refused, never read as 'no base'
         from generator.changes import validate_change
 
@@ -225,7 +239,7 @@ HISTORY_FORMATS = click.Choice(["text", "json"])
 @click.option("--format", "fmt", type=HISTORY_FORMATS, default="text", show_default=True)
 @root_option
 def history(record_id: str, fmt: str, root: Path) -> None:
-    """记录的历史：各版本的日期、提交、PR、审批人与字段变化（最新在前）。"""
+    """记录的历史：各版本的日期、提交、PR、批准是否经签名验证及批准人、字段变化（最新在前）。"""
     from generator.git.repo import GitRecords
     from generator.history.record import history_of
     from generator.history.report import history_json, history_text
@@ -254,14 +268,14 @@ def diff(rev_a: str, rev_b: str, fmt: str, root: Path) -> None:
 @click.option("--format", "fmt", type=HISTORY_FORMATS, default="text", show_default=True)
 @root_option
 def audit(since: str | None, fmt: str, root: Path) -> None:
-    """审计主线：列出未经合并请求或缺少审批人尾注而改动 records/ 的提交；有则退出码 1。"""
+    """审计主线：改动 records/ 的每个提交是否为受信任密钥签名的合并请求（已验证的批准）、由谁批准；有未经批准的则退出码 1。"""
     from generator.git.repo import GitRecords
     from generator.history.audit import run_audit
     from generator.history.report import audit_json, audit_text
 
-    found, audited = run_audit(GitRecords(root), since)
-    click.echo(audit_json(found, audited) if fmt == "json" else audit_text(found, audited))
-    sys.exit(1 if found else 0)
+    report = run_audit(GitRecords(root), since)
+    click.echo(audit_json(report) if fmt == "json" else audit_text(report))
+    sys.exit(0 if report.clean else 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -51,8 +51,9 @@ def apply_edits(
     return root
 
 
-def git(root: Path, *args: str, date: str = "2024-06-01T10:00:00+08:00") -> str:
-    """Run git in ``root`` with a fixed author, committer and date (never a remote)."""
+def git(root: Path, *args: str, date: str = "2024-06-01T10:00:00+08:00", env: Mapping[str, str] | None = None) -> str:
+    """Run git in ``root`` with a fixed author, committer and date (never a remote);
+    ``env`` adds to or overrides those variables."""
     env = {
         **os.environ,
         "GIT_AUTHOR_NAME": "区科技局",
@@ -61,6 +62,7 @@ def git(root: Path, *args: str, date: str = "2024-06-01T10:00:00+08:00") -> str:
         "GIT_COMMITTER_EMAIL": "kjj@example.org",
         "GIT_AUTHOR_DATE": date,
         "GIT_COMMITTER_DATE": date,
+        **(env or {}),
     }
     return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
 

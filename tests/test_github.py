@@ -106,6 +106,12 @@ def test_main_deploys_only_what_validated_and_built() -> None:
     assert len(order) == 3 and order == sorted(order)
     assert wf["jobs"]["deploy"]["needs"] == "build"
     assert wf["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    # Fail closed: a push is checked against the head it replaced, and jiebang refuses a
+    # force-push (that head gone or not an ancestor) rather than falling back to HEAD.
+    check = next(s for s in build if "jiebang validate" in s.get("run", ""))
+    assert check["env"] == {"BEFORE": "${{ github.event.before }}"}
+    assert 'jiebang validate --push "$BEFORE" --format github' in check["run"]
+    assert "--base" not in check["run"] and "cat-file" not in check["run"]
     assert wf["permissions"] == {"contents": "read"}
 
 
@@ -123,7 +129,16 @@ def test_need_form_asks_for_what_a_need_record_holds() -> None:
 
 def test_pull_request_template_has_the_approval_checklist() -> None:
     text = (GITHUB / "pull_request_template.md").read_text(encoding="utf-8")
-    for item in ("依据条款", "相关评审", "公示日期", "Policy-Override: C00x", "amendments", "restricted: true", "Approved-by"):
+    for item in (
+        "依据条款",
+        "相关评审",
+        "公示日期",
+        "Policy-Override: C00x",
+        "amendments",
+        "restricted: true",
+        "受信任的密钥签名",
+        "Reviewed-by",
+    ):
         assert item in text
     assert text.count("- [ ]") >= 6
 

@@ -34,7 +34,11 @@ APPROVER_KEYS = frozenset({"approved-by", "reviewed-by"})
 OVERRIDE_KEY = "policy-override"
 OVERRIDE = re.compile(r"^(?P<rule>[A-Z]\d{3})\b[\s:：,，-]*(?P<reason>.*)$")
 
-_FORMAT = "%x1e%H%x1f%P%x1f%cI%x1f%an%x1f%ae%x1f%s%x1f%(trailers:unfold,only)%x1f"
+# Fields apart by NUL, the one byte git never prints inside a subject, name or trailer:
+# a title holding other control characters cannot pass for another commit.
+_FIELDS = ("%H", "%P", "%cI", "%an", "%ae", "%s", "%(trailers:unfold,only)")
+_FORMAT = "%x00".join(_FIELDS)
+_HEX = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 
 
 @dataclass(frozen=True)
@@ -79,17 +83,7 @@ class Commit:
 
     @property
     def pr(self) -> int | None:
-        """The pull request that brought the change: a forge's merge commit, or a
-        single-parent commit whose title ends with ``(#N)``. A merge made by hand
-        ("Merge branch …") or a plain commit carries none."""
-        if self.merge:
-            for pattern in MERGE_PR:
-                m = pattern.match(self.subject)
-                if m:
-                    return int(m.group(1))
-            return None
-        m = SQUASH_PR.search(self.subject)
-        return int(m.group(1)) if m else None
+        return pull_request(self.subject, len(self.parents))
 
     @property
     def approvers(self) -> tuple[str, ...]:
@@ -103,6 +97,20 @@ class Commit:
             if m:
                 found.append(Override(m["rule"], m["reason"].strip()))
         return tuple(found)
+
+
+def pull_request(subject: str, parents: int) -> int | None:
+    """The pull request a main-line commit brought: a forge's merge commit, or a
+    single-parent commit whose title ends with ``(#N)``. A merge made by hand
+    ("Merge branch …") or a plain commit carries none."""
+    if parents > 1:
+        for pattern in MERGE_PR:
+            m = pattern.match(subject)
+            if m:
+                return int(m.group(1))
+        return None
+    m = SQUASH_PR.search(subject)
+    return int(m.group(1)) if m else None
 
 
 @dataclass(frozen=True)
@@ -164,11 +172,8 @@ def _add_version(records: dict[str, list[Version]], version: Version) -> None:
 
 
 def parse_log(out: str) -> Iterator[Commit]:
-    for chunk in out.split("\x1e"):
-        if not chunk:
-            continue
-        header, _, raw = chunk.partition("\x1f\x00")
-        sha, parents, date, author, email, subject, trailers = header.split("\x1f")[:7]
+    for header, changes in log_entries(out, len(_FIELDS)):
+        sha, parents, date, author, email, subject, trailers = header
         yield Commit(
             sha=sha,
             parents=tuple(parents.split()),
@@ -177,8 +182,31 @@ def parse_log(out: str) -> Iterator[Commit]:
             email=email,
             subject=subject,
             trailers=tuple(parse_trailers(trailers)),
-            changes=tuple(_record_changes(parse_raw(raw))),
+            changes=tuple(_record_changes(iter(changes))),
         )
+
+
+def log_entries(out: str, fields: int) -> Iterator[tuple[list[str], list[FileChange]]]:
+    """``git log -z --raw --no-abbrev --format=F1%x00F2…`` output, each commit's header fields
+    (the first its full id) and its changes. Read by position: a path, whatever it holds,
+    is never taken for a header or a change line."""
+    tokens = out.split("\x00")
+    i = 0
+    while i + fields <= len(tokens) and tokens[i]:
+        header = tokens[i : i + fields]
+        if not _HEX.match(header[0]):
+            raise CannotRun(f"无法解读 git log 的输出（位置 {i}）。")
+        changes, i = _changes_at(tokens, i + fields)
+        yield header, changes
+
+
+def _changes_at(tokens: list[str], i: int) -> tuple[list[FileChange], int]:
+    """The raw change lines from ``tokens[i]`` on, and the index after them."""
+    found = []
+    while i < len(tokens) and tokens[i].lstrip("\n").startswith(":"):
+        change, i = _change(tokens, i)
+        found.append(change)
+    return found, i
 
 
 def _record_changes(changes: Iterator[FileChange]) -> Iterator[FileChange]:
@@ -208,21 +236,26 @@ def parse_raw(raw: str) -> Iterator[FileChange]:
     tokens = raw.lstrip("\n").split("\x00")
     i = 0
     while i < len(tokens):
-        meta = tokens[i].lstrip("\n")
-        if not meta.startswith(":"):
+        if not tokens[i].lstrip("\n").startswith(":"):
             i += 1
             continue
-        _old_mode, _new_mode, old_blob, new_blob, status = meta[1:].split()
-        kind = status[0]
-        if kind in "RC":
-            old_path, path = tokens[i + 1], tokens[i + 2]
-            i += 3
-        else:
-            old_path, path = None, tokens[i + 1]
-            i += 2
-        kind = {"T": "M", "C": "A"}.get(kind, kind)  # a type change is a change; a copy a new file
-        old = None if kind == "A" else _blob(old_blob)
-        yield FileChange(kind, path, old_path if kind == "R" else None, old, None if kind == "D" else _blob(new_blob))
+        change, i = _change(tokens, i)
+        yield change
+
+
+def _change(tokens: list[str], i: int) -> tuple[FileChange, int]:
+    """One ``:mode mode old new status`` line at ``tokens[i]`` and its path(s)."""
+    _old_mode, _new_mode, old_blob, new_blob, status = tokens[i].lstrip("\n")[1:].split()
+    kind = status[0]
+    if kind in "RC":
+        old_path, path = tokens[i + 1], tokens[i + 2]
+        i += 3
+    else:
+        old_path, path = None, tokens[i + 1]
+        i += 2
+    kind = {"T": "M", "C": "A"}.get(kind, kind)  # a type change is a change; a copy a new file
+    old = None if kind == "A" else _blob(old_blob)
+    return FileChange(kind, path, old_path if kind == "R" else None, old, None if kind == "D" else _blob(new_blob)), i
 
 
 def _blob(sha: str) -> str | None:

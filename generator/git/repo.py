@@ -87,6 +87,30 @@ class GitRecords:
         except ValueError as exc:
             raise CannotRun("仓库还没有任何提交（HEAD 不存在）：无法与基准修订比较。") from exc
 
+    def previous_head(self, before: str) -> git.Commit | None:
+        """The commit a push to the main line replaced (GitHub's ``github.event.before``).
+        None when the push created the branch (an id of zeros). Fails closed: a previous
+        head that is missing, or is not an ancestor of HEAD, means the push rewrote history
+        (a force-push), and nothing may be checked or published against it."""
+        if not before.strip():
+            raise CannotRun("没有给出推送前的主线头（--push 的值为空）：无法判断这次推送是否改写了主线历史。")
+        if not before.strip("0"):
+            return None
+        self.require_full_history()
+        head = self.head()
+        try:
+            commit = self.repo.commit(before)
+            self.repo.git.cat_file("-e", f"{commit.hexsha}^{{commit}}")
+            replaced = not self.repo.is_ancestor(commit, head)
+        except (git.BadName, ValueError, git.GitCommandError):
+            replaced = True
+        if replaced:
+            raise CannotRun(
+                f"推送前的主线头“{before[:40]}”不是当前主线（HEAD）的祖先，或已不存在：这次推送改写了主线历史（强制推送）。"
+                "门户不予检查和发布；请恢复被覆盖的提交，改正请以新的合并请求提交，不要改写主线历史。"
+            )
+        return commit
+
     def merge_base(self, a: git.Commit, b: git.Commit) -> git.Commit:
         bases = self.repo.merge_base(a, b)
         if not bases:

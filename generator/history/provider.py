@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.dates import SHANGHAI
+from generator.git.allowed_signers import SignerKey
 from generator.git.log import Commit, Override
 from generator.git.repo import DATE, GitRecords
+from generator.history.approvals import REASONS, Ledger, verdict
 from generator.history.diff import FieldChange
 from generator.history.labels import field_info, field_label, value_text
 from generator.history.public import LogEntry, PortalHistory, PublicHistory, PublicVersion, portal_history
@@ -23,7 +26,6 @@ from generator.models import KINDS
 from generator.models.corpus import Corpus
 from generator.records.tree import Loaded, load_at
 
-PROBLEMS = {"no-pr": "未经合并请求（PR）直接提交", "no-approver": "缺少方案要求的审批人"}  # audit.REASONS, for the public
 ACTION_LABELS = {"created": "新建", "changed": "修改", "renamed": "移动", "deleted": "删除", "disclosed": "公开"}
 _EMAIL = re.compile(r"\s*<[^>]*>\s*$")
 
@@ -46,13 +48,25 @@ class Decision:
     commit_url: str | None
     pr: int | None
     pr_url: str | None
-    approvers: tuple[str, ...]
+    verified: bool  # a PR merge signed by a key trusted for approvals
+    verdict: str  # 已验证签名：张三（合并）, or what the signature lacks
+    reviewers: tuple[str, ...]  # named in Approved-by/Reviewed-by trailers: words, not proof
     overrides: tuple[Override, ...]
     problems: tuple[str, ...]  # why it is not approved; empty when it is
+    pr_repeated: bool = False  # a later main-line commit carries the same PR number (an error there)
 
     @property
     def approved(self) -> bool:
         return not self.problems
+
+    @property
+    def reviewers_label(self) -> str:
+        return "批准人列出的审核人" if self.verified else "提交说明自称的审核人（未经验证）"
+
+    @property
+    def problem_text(self) -> str:
+        head = "未经验证的批准" if self.pr is not None and not self.verified else "未经批准"
+        return f"{head}：{'；'.join(self.problems)}"
 
 
 @dataclass(frozen=True)
@@ -87,9 +101,30 @@ class LogEntryView:
 
 
 @dataclass(frozen=True)
+class KeyView:
+    name: str  # whom the key signs for, as the public may read it
+    fingerprint: str
+    expired: dt.date | None = None  # a platform key that expired: only earlier merges count
+
+
+@dataclass(frozen=True)
+class TrustView:
+    """What the approvals rest on: the 决策记录 page's 批准的核验 section."""
+
+    root_date: dt.date | None = None  # the trust root: the signers file's first version
+    root_commit: str | None = None
+    root_commit_url: str | None = None
+    root_keys: tuple[KeyView, ...] = ()
+    keys: tuple[KeyView, ...] = ()  # trusted now, when they differ from the root's
+    platform: tuple[tuple[str, tuple[KeyView, ...]], ...] = ()  # (platform key, its fingerprints)
+    ignored: tuple[tuple[dt.date, str, str | None], ...] = ()  # untrusted changes: (date, commit, url)
+
+
+@dataclass(frozen=True)
 class DecisionLogView:
     entries: tuple[LogEntryView, ...] = ()  # newest first
     note: str | None = None
+    trust: TrustView | None = None
 
     @property
     def unapproved(self) -> tuple[LogEntryView, ...]:
@@ -104,6 +139,7 @@ class HistoryProviders:
         self.base = repo_url.rstrip("/") if repo_url and repo_url.startswith(("https://", "http://")) else None
         self._decisions: dict[str, Decision] = {}
         self._reasons = {e.commit.sha: e.reasons for e in found.log}
+        self.ledger = found.ledger or Ledger()
 
     def history(self, record_id: str) -> RecordHistoryView | None:
         if self.found.note:
@@ -114,22 +150,61 @@ class HistoryProviders:
     def decisions(self, public: frozenset[str]) -> DecisionLogView:
         if self.found.note:
             return DecisionLogView(note=self.found.note)
-        return DecisionLogView(tuple(self._entry(e, public) for e in self.found.log))
+        return DecisionLogView(tuple(self._entry(e, public) for e in self.found.log), trust=self._trust())
 
     def decision(self, commit: Commit) -> Decision:
         if commit.sha not in self._decisions:
             reasons = self._reasons.get(commit.sha, ())
+            approval = self.ledger.approval(commit.sha)
             self._decisions[commit.sha] = Decision(
                 date=commit.day,
                 commit=commit.sha[:10],
-                commit_url=f"{self.base}/commit/{commit.sha}" if self.base else None,
+                commit_url=self._commit_url(commit.sha),
                 pr=commit.pr,
                 pr_url=f"{self.base}/pull/{commit.pr}" if self.base and commit.pr is not None else None,
-                approvers=tuple(_EMAIL.sub("", a) for a in commit.approvers),
+                verified=approval.verified,
+                verdict=verdict(approval, public_name, pr=False),
+                reviewers=tuple(public_name(a) for a in commit.approvers),
                 overrides=commit.overrides,
-                problems=tuple(PROBLEMS[r] for r in reasons),
+                problems=tuple(REASONS[r] for r in reasons),
+                pr_repeated=self.ledger.duplicated(commit.sha) and approval.duplicate_of is None,
             )
         return self._decisions[commit.sha]
+
+    def _commit_url(self, sha: str) -> str | None:
+        return f"{self.base}/commit/{sha}" if self.base else None
+
+    def _trust(self) -> TrustView:
+        ledger, root = self.ledger, self.ledger.root
+
+        def keys(found: Iterable[SignerKey]) -> tuple[KeyView, ...]:
+            return tuple(KeyView(public_name(k.principal), k.fingerprint) for k in found)
+
+        root_keys = keys(root.version.keys) if root else ()
+        now = keys(ledger.signers.values())
+        platform = tuple(
+            (
+                f"{k.platform} 网页合并签名密钥（{k.name}）",
+                tuple(
+                    KeyView(k.platform, fp, k.expired[fp].astimezone(SHANGHAI).date() if fp in k.expired else None) for fp in k.fingerprints
+                ),
+            )
+            for k in ledger.platform_keys()
+        )
+        ignored = tuple(
+            (c.commit.committed.astimezone(SHANGHAI).date(), c.commit.sha[:10], self._commit_url(c.commit.sha)) for c in ledger.untrusted
+        )
+        if root is None:
+            return TrustView(keys=now, platform=platform, ignored=ignored)
+        return TrustView(
+            root.commit.committed.astimezone(SHANGHAI).date(),
+            root.commit.sha[:10],
+            self._commit_url(root.commit.sha),
+            root_keys,
+            () if set(now) == set(root_keys) else now,
+            platform,
+            ignored,
+        )
 
     def _record(self, h: PublicHistory) -> RecordHistoryView:
         def view(v: PublicVersion) -> VersionView:
@@ -164,6 +239,13 @@ def _changes(kind: str, changes: tuple[FieldChange, ...]) -> tuple[Change, ...]:
         )
         for c in changes
     )
+
+
+def public_name(name: str) -> str:
+    """A person as the portal names them: no e-mail address (personal data stays in the
+    repository): ``张三 <zhang@example.org>`` → ``张三``, ``zhang@example.org`` → ``zhang``."""
+    bare = _EMAIL.sub("", name).strip()
+    return bare.split("@", 1)[0] if "@" in bare else bare
 
 
 def records_as_of(src: GitRecords, when: str) -> tuple[Loaded, dt.date, str]:

@@ -35,6 +35,7 @@ from typing import Any
 from generator.errors import CannotRun
 from generator.git.log import Commit, build_index, record_id
 from generator.git.repo import GitRecords
+from generator.history.approvals import Ledger, read_ledger
 from generator.history.audit import Unapproved, audit
 from generator.history.diff import FieldChange
 from generator.history.record import Reader, RecordVersion, StatusStep, record_history
@@ -97,6 +98,7 @@ class PortalHistory:
     histories: dict[str, PublicHistory] = field(default_factory=dict)
     log: list[LogEntry] = field(default_factory=list)
     note: str | None = None
+    ledger: Ledger | None = None  # who approved each commit, and on which keys
 
     def for_record(self, rid: str) -> PublicHistory | None:
         return self.histories.get(rid)
@@ -131,7 +133,8 @@ def _build(src: GitRecords, corpus: Corpus, today: dt.date, rev: str) -> PortalH
         if found is not None:
             rec = corpus.by_id.get(name(key))
             out.histories[name(key)] = _public(name(key), found.versions, rec.kind if rec else "program", public)
-    out.log = _log(index.commits, out.histories, name, audit(index, reader))
+    out.ledger = read_ledger(src, index, reader.data)
+    out.log = _log(index.commits, out.histories, name, audit(index, reader, ledger=out.ledger))
     return out
 
 

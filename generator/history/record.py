@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import git
@@ -11,6 +11,7 @@ import git
 from generator.errors import CannotRun
 from generator.git.log import Commit, HistoryIndex, Version, build_index
 from generator.git.repo import FETCH_HINT, GitRecords
+from generator.history.approvals import Ledger, read_ledger
 from generator.history.diff import FieldChange, field_changes
 from generator.parallel import parallel_map
 from generator.records.load import parse, to_json
@@ -80,6 +81,7 @@ class StatusStep:
 class RecordHistory:
     id: str
     versions: tuple[RecordVersion, ...]  # newest first
+    ledger: Ledger | None = None  # who approved each version (history_of fills it)
 
     @property
     def timeline(self) -> tuple[StatusStep, ...]:
@@ -107,11 +109,12 @@ def record_history(index: HistoryIndex, reader: Reader, record_id: str) -> Recor
 
 
 def history_of(src: GitRecords, record_id: str) -> RecordHistory:
-    """``jiebang history ID``: the record's whole main-line history, or CannotRun."""
-    found = record_history(build_index(src), Reader(src), record_id)
+    """``jiebang history ID``: the record's whole main-line history with its approvals, or CannotRun."""
+    index, reader = build_index(src), Reader(src)
+    found = record_history(index, reader, record_id)
     if found is None:
         raise CannotRun(f"主线历史中没有记录“{record_id}”：请检查编号（文件名去掉 .yaml）。")
-    return found
+    return replace(found, ledger=read_ledger(src, index, reader.data))
 
 
 def _version(version: Version, before: Any, after: Any) -> RecordVersion:

@@ -11,6 +11,7 @@ from generator.models.common import ID_PATTERNS, F, Money, Record, Strict, Text
 RuleId = Annotated[str, Field(pattern=r"^[SRFTEBLPC]\d{3}$")]
 Scope = Literal["district", "municipal", "national", "global"]
 SCOPE_ORDER: dict[str, int] = {"district": 0, "municipal": 1, "national": 2, "global": 3}
+PlatformKeyName = Literal["github-web-flow"]  # the keys shipped in generator/git/keys/
 
 
 class Grade(Strict, title="项目等级"):
@@ -32,9 +33,22 @@ class Policy(Strict, title="政策参数"):
     min_panel_size: int = F("评审专家组最少人数", "第八条（三）（六）", ge=1)
     publicity_working_days: int = F("公示期（工作日）", "按中国法定工作日计算，含调休（第八条（七））", ge=1)
     min_release_scope: Scope = F("最小发布范围", "district | municipal | national | global；方案要求面向全国张榜")
-    require_approvers: bool = F("须有审批人", "true：合并提交须带 Approved-by/Reviewed-by 尾注", default=False)
+    require_approvers: bool = F(
+        "须列出审核人", "true：已验证签名的合并提交还须以 Approved-by/Reviewed-by 尾注列出审核人，否则不算经过批准", default=False
+    )
     citations: dict[RuleId, Text] = F(
         "条款对照", "规则编号 → 本方案的条款，如 F001: 第九条；未列出的规则引用沙坪坝方案的条款", default_factory=dict
+    )
+
+
+class Approvals(Strict, title="批准的核验"):
+    platform_keys: list[PlatformKeyName] = F(
+        "受信任的平台签名密钥",
+        "托管平台签署网页合并的密钥（随 jiebang 提供）：github-web-flow 为 GitHub 网页合并签名密钥。"
+        "列出后，在该平台网页上合并、带其签名的合并请求（PR）算作已验证的批准，批准人为合并人；"
+        "未列出时，只有 .github/allowed_signers 中的密钥签名的合并算数",
+        default_factory=list,
+        examples=[["github-web-flow"]],
     )
 
 
@@ -50,4 +64,10 @@ class Program(Record):
     industries: list[Text] = F("重点产业", min_length=1)
     portal: Portal = F("门户设置")
     policy: Policy = F("政策参数", "所有规则参数都在这里；换地区或企业主导型只改此文件")
+    approvals: Approvals = F(
+        "批准的核验",
+        "除 .github/allowed_signers 所列密钥外还信任哪些签名密钥；此项的改动须由已验证的批准合并才生效",
+        default_factory=Approvals,
+        examples=[{"platform_keys": ["github-web-flow"]}],
+    )
     restricted: bool = Field(default=False, title="限定发布范围", description="方案本身总是公开")

@@ -1,8 +1,11 @@
 """A scripted records repository with a realistic main line, for the history tests.
 
-Main line (first parents of main), oldest first:
+Main line (first parents of main), oldest first. The pull requests are merged (or
+squashed) with 张三's SSH key, which ``.github/allowed_signers`` trusts from the first
+commit: they are verified approvals; the direct commits and the hand merge are not signed.
 
-1. 2024-05-30 "Initial records" — committed directly; program requires approvers.
+1. 2024-05-30 "Initial records" — committed directly; program requires approvers;
+   ``.github/allowed_signers`` names 张三's key (the trust root).
 2. 2024-06-01 README only — never appears in the history of records.
 3. 2024-06-03 merge "Merge pull request #1 from kjj/funding" (Approved-by 张三, Reviewed-by 李四):
    L-2024-001 subsidy 100000 → 80000, indicator I2's target changed, indicator I3 added;
@@ -24,9 +27,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import git, make_records
+from tests.signing import SIGNERS, SshKey, ssh_key
 
 LIST = "records/lists/L-2024-001.yaml"
 MOVED = "records/lists/2024/L-2024-001.yaml"
+PRINCIPAL = "张三"
+
+
+def merger_key(root: Path) -> SshKey:
+    """The SSH key 张三 signs merges with (kept beside the repository, made once)."""
+    return ssh_key(root.parent / f"{root.name}-keys", "zhangsan")
+
+
+def signed(root: Path, *args: str, date: str) -> None:
+    """``git commit`` or ``git merge`` signed with 张三's key."""
+    git(root, *merger_key(root).sign(), args[0], "-S", *args[1:], date=date)
 
 
 def edit(root: Path, rel: str, *pairs: tuple[str, str]) -> None:
@@ -38,9 +53,12 @@ def edit(root: Path, rel: str, *pairs: tuple[str, str]) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def merge(root: Path, branch: str, message: str, date: str) -> None:
+def merge(root: Path, branch: str, message: str, date: str, sign: bool = True) -> None:
     git(root, "checkout", "-q", "main", date=date)
-    git(root, "merge", "-q", "--no-ff", branch, "-m", message, date=date)
+    if sign:
+        signed(root, "merge", "-q", "--no-ff", branch, "-m", message, date=date)
+    else:
+        git(root, "merge", "-q", "--no-ff", branch, "-m", message, date=date)
 
 
 def build_history_repo(root: Path) -> Path:
@@ -51,6 +69,8 @@ def build_history_repo(root: Path) -> Path:
             "records/program.yaml": [("min_release_scope: national", "min_release_scope: national\n  require_approvers: true")],
         },
     )
+    (root / SIGNERS).parent.mkdir(parents=True, exist_ok=True)
+    (root / SIGNERS).write_text(merger_key(root).line(PRINCIPAL), encoding="utf-8")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "Initial records", date="2024-05-30T09:00:00+08:00")
@@ -85,7 +105,7 @@ def build_history_repo(root: Path) -> Path:
         ("argumentation: R-2024-001", "argumentation: null"),
         ("needs: [N-2024-001]", "needs: [N-2024-001, N-2024-002]"),
     )
-    git(root, "commit", "-q", "-am", "Award L-2024-001 (#2)\n\nApproved-by: 王五", date="2024-06-10T10:00:00+08:00")
+    signed(root, "commit", "-q", "-am", "Award L-2024-001 (#2)\n\nApproved-by: 王五", date="2024-06-10T10:00:00+08:00")
     squash = git(root, "rev-parse", "HEAD").strip()
 
     git(root, "checkout", "-q", "-b", "folders")
@@ -111,7 +131,7 @@ def build_history_repo(root: Path) -> Path:
     git(root, "checkout", "-q", "-b", "hotfix")
     edit(root, "records/milestones/M-2024-001-1.yaml", ("deliverables: [完成工程样机]", "deliverables: [完成工程样机, 提交测试报告]"))
     git(root, "commit", "-q", "-am", "Fix a milestone", date="2024-06-27T10:00:00+08:00")
-    merge(root, "hotfix", "Merge branch 'hotfix'", "2024-06-28T10:00:00+08:00")
+    merge(root, "hotfix", "Merge branch 'hotfix'", "2024-06-28T10:00:00+08:00", sign=False)
     return root
 
 
@@ -123,7 +143,8 @@ def list_copy(root: Path, rid: str, restricted: bool) -> str:
 
 
 def add_disclosures(root: Path) -> Path:
-    """Four more commits on the main line of :func:`build_history_repo`:
+    """Four more commits on the main line of :func:`build_history_repo` (squashes signed
+    with 张三's key, the last one direct and unsigned):
 
     9.  2024-07-01 "Correct the bid review (#5)": R-2024-002's panel, opinion (never
         public) and objection channel (public) changed.
@@ -138,11 +159,11 @@ def add_disclosures(root: Path) -> Path:
         ("团队基础扎实。", "团队基础扎实，建议资助。"),
         ("（电话 023-65311234）", "（电话 023-65311235）"),
     )
-    git(root, "commit", "-q", "-am", "Correct the bid review (#5)\n\nApproved-by: 张三", date="2024-07-01T10:00:00+08:00")
+    signed(root, "commit", "-q", "-am", "Correct the bid review (#5)\n\nApproved-by: 张三", date="2024-07-01T10:00:00+08:00")
     git(root, "add", list_copy(root, "L-2024-005", restricted=True), list_copy(root, "L-2024-006", restricted=True))
-    git(root, "commit", "-q", "-m", "Two restricted lists (#6)\n\nApproved-by: 张三", date="2024-07-02T10:00:00+08:00")
+    signed(root, "commit", "-q", "-m", "Two restricted lists (#6)\n\nApproved-by: 张三", date="2024-07-02T10:00:00+08:00")
     edit(root, "records/lists/L-2024-005.yaml", ("restricted: true", "restricted: false"), ("title: 高精度", "title: 公开的高精度"))
-    git(root, "commit", "-q", "-am", "Disclose L-2024-005 (#7)\n\nApproved-by: 张三", date="2024-07-03T10:00:00+08:00")
+    signed(root, "commit", "-q", "-am", "Disclose L-2024-005 (#7)\n\nApproved-by: 张三", date="2024-07-03T10:00:00+08:00")
     edit(root, "records/lists/L-2024-006.yaml", ("title: 高精度", "title: 特种高精度"))
     git(root, "commit", "-q", "-am", "Retitle L-2024-006", date="2024-07-04T10:00:00+08:00")
     return root

@@ -16,12 +16,17 @@ from generator.history.audit import run_audit
 from generator.history.compare import compare
 from generator.history.record import history_of
 from tests.conftest import git
-from tests.history.history_repo import LIST, MOVED, build_history_repo
+from tests.history.history_repo import LIST, MOVED, build_history_repo, merger_key, signed
+from tests.signing import SshKey
 
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_history_repo(tmp_path_factory.mktemp("history") / "repo")
+
+
+def signer_key(repo: Path) -> SshKey:
+    return merger_key(repo)
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -83,13 +88,24 @@ def test_history_cli_text(repo: Path) -> None:
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "L-2024-001 的历史：5 个版本，最新在前。"
-    assert "2024-06-03  修改  " in out and "PR #1，审批：张三 <zhang@example.org>；李四" in out
+    funding = next(i for i, line in enumerate(lines) if line.startswith("2024-06-03  修改  "))
+    assert lines[funding].endswith("  已验证签名：张三（合并 PR #1）  区科技局")
+    assert lines[funding + 2] == "    批准人列出的审核人：张三 <zhang@example.org>；李四"  # named by the approver, not proof
+    revert = next(line for line in lines if line.startswith("2024-06-20  修改  "))
+    assert revert.endswith("  未经批准：未经合并请求（PR）直接进入主线；没有签名  区科技局")
     assert "    资助强度 › 财政资助强度（元）：100000 → 80000" in lines
     assert "    考核指标 I3：新增 指标编号 I3，指标名称 功耗，目标值 ≤0.5 W，考核方式 第三方检测报告" in lines
     assert "    状态：已截止 → 已揭榜" in lines and "    榜单论证：R-2024-001 → （空）" in lines
     assert "    文件：records/lists/L-2024-001.yaml → records/lists/2024/L-2024-001.yaml" in lines
-    assert lines[-4] == "状态变化："
-    assert lines[-2].startswith("  2024-06-10  已揭榜  （") and lines[-2].endswith("PR #2，审批：王五）")
+    timeline = lines.index("状态变化：")
+    assert lines[timeline + 2].startswith("  2024-06-10  已揭榜  （") and lines[timeline + 2].endswith(
+        "，已验证签名：张三（压缩合并 PR #2））"
+    )
+    root = signer_key(repo).fingerprint
+    assert lines[timeline + 4 :] == [
+        f"信任根：.github/allowed_signers 的首个版本（提交 {git(repo, 'rev-list', '--max-parents=0', 'HEAD')[:10]}，2024-05-30）按原样信任，其中的密钥：",
+        f"    {root}  张三",
+    ]
 
 
 def test_history_cli_json_keeps_null_apart_from_absence(repo: Path) -> None:
@@ -97,12 +113,18 @@ def test_history_cli_json_keeps_null_apart_from_absence(repo: Path) -> None:
     assert code == 0
     data = json.loads(out)
     squash = data["versions"][2]
-    assert (squash["pr"], squash["approvers"], squash["action"]) == (2, ["王五"], "changed")
+    assert (squash["pr"], squash["named_reviewers"], squash["action"]) == (2, ["王五"], "changed")
+    approval = squash["approval"]
+    assert (approval["verified"], approval["approver"], approval["basis"], approval["reasons"]) == (True, "张三", "signer", [])
+    assert approval["text"] == "已验证签名：张三（压缩合并 PR #2）" and approval["key"] == signer_key(repo).fingerprint
+    revert = data["versions"][0]["approval"]
+    assert revert["verified"] is False and [r["code"] for r in revert["reasons"]] == ["no-pr", "unsigned"]
+    assert data["trust"]["root"]["keys"] == [{"fingerprint": signer_key(repo).fingerprint, "principal": "张三"}]
     null = next(c for c in squash["changes"] if c["path"] == "argumentation")
     assert null == {"path": "argumentation", "op": "changed", "old": "R-2024-001", "new": None}
     added = next(c for c in squash["changes"] if c["path"] == "needs")
     assert added == {"path": "needs", "op": "added", "new": "N-2024-002"}
-    assert [t["status"] for t in data["timeline"]] == ["closed", "awarded", "closed"]
+    assert [(t["status"], t["verified"]) for t in data["timeline"]] == [("closed", False), ("awarded", True), ("closed", False)]
 
 
 def test_deleted_record_and_program_by_its_id(repo: Path) -> None:
@@ -151,40 +173,51 @@ def test_diff_text_and_bad_revision(repo: Path) -> None:
 
 
 def test_audit_lists_unapproved_commits(repo: Path) -> None:
-    found, audited = run_audit(GitRecords(repo))
-    assert audited == 7
-    assert [(u.commit.subject, u.reasons) for u in found] == [
-        ("Merge branch 'hotfix'", ("no-pr", "no-approver")),
-        ('Revert "Award L-2024-001 (#2)"', ("no-pr", "no-approver")),
-        ("Initial records", ("no-pr", "no-approver")),
+    report = run_audit(GitRecords(repo))
+    assert len(report.commits) == 7
+    assert [(u.commit.subject, u.reasons) for u in report.unapproved] == [
+        ("Merge branch 'hotfix'", ("no-pr", "unsigned", "no-approver")),
+        ('Revert "Award L-2024-001 (#2)"', ("no-pr", "unsigned", "no-approver")),
+        ("Initial records", ("no-pr", "unsigned", "no-approver")),
+    ]
+    assert [(a.commit.pr, a.approval.approver) for a in report.commits if a.approved] == [
+        (4, "张三"),
+        (3, "张三"),
+        (2, "张三"),
+        (1, "张三"),
     ]
     code, out = run("audit", "--since", "2024-06-01", "--root", str(repo), "--format", "json")
     assert code == 1
     data = json.loads(out)
-    assert data["summary"] == {"audited": 6, "unapproved": 2}
+    assert data["summary"] == {"audited": 6, "unapproved": 2, "untrusted_signers_changes": 0, "clean": False}
     assert data["unapproved"][1]["records"] == ["L-2024-001"]
+    assert next(c["approval"]["text"] for c in data["commits"] if c["approved"]) == "已验证签名：张三（合并 PR #4）"
     code, out = run("audit", "--since", "HEAD~1", "--root", str(repo))
     assert code == 1 and out.splitlines()[-1] == "共审计主线上 1 个改动记录的提交：1 个未经批准。"
+    assert "全部经过批准" not in out
 
 
 def test_audit_approvers_needed_only_where_required(tmp_path: Path) -> None:
     root = build_history_repo(tmp_path / "repo")
     path = root / "records" / "program.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("  require_approvers: true\n", ""), encoding="utf-8")
-    git(root, "commit", "-q", "-am", "Approvers no longer needed (#5)", date="2024-07-01T10:00:00+08:00")
+    signed(root, "commit", "-q", "-am", "Approvers no longer needed (#5)", date="2024-07-01T10:00:00+08:00")
     git(root, "commit", "-q", "--allow-empty", "-m", "Nothing", date="2024-07-02T10:00:00+08:00")
     (root / "records" / "needs" / "N-2024-001.yaml").write_text("kind: need\nid: N-2024-001\n", encoding="utf-8")
-    git(root, "commit", "-q", "-am", "Trim a need (#6)", date="2024-07-03T10:00:00+08:00")
-    found, audited = run_audit(GitRecords(root), since="2024-06-29")
-    # Turning the requirement off needs an approver; after that a PR is enough.
-    assert audited == 2
-    assert [(u.commit.pr, u.reasons) for u in found] == [(5, ("no-approver",))]
+    signed(root, "commit", "-q", "-am", "Trim a need (#6)", date="2024-07-03T10:00:00+08:00")
+    report = run_audit(GitRecords(root), since="2024-06-29")
+    # Turning the requirement off needs named reviewers; after that a verified approval is enough.
+    assert len(report.commits) == 2
+    assert [(u.commit.pr, u.approval.verified, u.reasons) for u in report.unapproved] == [(5, True, ("no-approver",))]
+    code, out = run("audit", "--since", "2024-06-29", "--root", str(root))
+    assert code == 1
+    assert "已验证签名：张三（压缩合并 PR #5）；但方案要求列出审核人，但提交没有 Approved-by 或 Reviewed-by 尾注" in out
 
 
 def test_audit_all_approved_exits_zero(repo: Path) -> None:
     code, out = run("audit", "--since", "HEAD", "--root", str(repo))
     assert code == 0
-    assert out.strip() == "共审计主线上 0 个改动记录的提交：全部经过批准。"
+    assert out.splitlines()[-1] == "共审计主线上 0 个改动记录的提交：全部经过批准（均为受信任的密钥签名的合并请求）。"
 
 
 def test_shallow_clone_refuses_history_and_audit(repo: Path, tmp_path: Path) -> None:

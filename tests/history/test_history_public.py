@@ -13,7 +13,7 @@ from generator.git.repo import GitRecords
 from generator.history.provider import Change, history_providers, value_text
 from generator.history.public import PortalHistory, portal_history
 from generator.records.tree import load_at
-from tests.history.history_repo import add_disclosures, build_history_repo
+from tests.history.history_repo import add_disclosures, build_history_repo, merger_key
 
 TODAY = dt.date(2026, 1, 1)
 
@@ -81,10 +81,11 @@ def test_decision_log(portal: PortalHistory) -> None:
     assert [(o.rule, o.reason) for o in takedown.commit.overrides] == [("C001", "法院判决要求删除")]
     funding = by_day[("2024-06-03", 1)]
     assert funding.approved and funding.commit.approvers == ("张三 <zhang@example.org>", "李四")
+    assert portal.ledger is not None and portal.ledger.approval(funding.commit.sha).approver == "张三"
     assert [r.id for r in funding.records] == ["B-2024-001", "L-2024-001"]  # the bid is public: selected, 公示 started
     assert "funding.subsidy_cny: 100000 → 80000" in [c.text() for c in funding.records[1].changes]
     revert = by_day[("2024-06-20", None)]
-    assert revert.reasons == ("no-pr", "no-approver") and [r.id for r in revert.records] == ["L-2024-001"]
+    assert revert.reasons == ("no-pr", "unsigned", "no-approver") and [r.id for r in revert.records] == ["L-2024-001"]
 
 
 def test_shallow_clone_gives_a_note_not_a_failure(repo: Path, tmp_path: Path) -> None:
@@ -102,12 +103,19 @@ def test_page_data_links_and_names(repo: Path) -> None:
     h = providers.history("L-2024-001")
     assert h is not None and h.note is None
     funding = h.versions[3].decision
-    assert (funding.pr, funding.pr_url, funding.approvers) == (1, "https://github.com/example/jiebang-records/pull/1", ("张三", "李四"))
+    assert (funding.pr, funding.pr_url, funding.reviewers) == (1, "https://github.com/example/jiebang-records/pull/1", ("张三", "李四"))
+    assert (funding.verified, funding.verdict, funding.reviewers_label) == (True, "已验证签名：张三（合并）", "批准人列出的审核人")
+    revert = h.versions[0].decision
+    assert (revert.verified, revert.verdict) == (False, "未经批准：未经合并请求（PR）直接进入主线；没有签名")
+    assert revert.problem_text.startswith("未经批准：未经合并请求（PR）直接进入主线；没有签名；方案要求列出审核人")
     assert h.versions[3].changes[2] == Change("funding.subsidy_cny", "资助强度 › 财政资助强度（元）", "changed", "100000", "80000")
     assert providers.history("N-2024-001") is None
     log = providers.decisions(frozenset({"L-2024-001"}))
     assert [e.decision.date.isoformat() for e in log.unapproved] == ["2024-07-04", "2024-06-28", "2024-06-20", "2024-05-30"]
     assert log.entries[1].records == () and log.entries[1].hidden == 1  # L-2024-005 is not among the ids given
+    assert log.trust is not None and log.trust.root_date is not None and log.trust.root_date.isoformat() == "2024-05-30"
+    assert [(k.name, k.fingerprint) for k in log.trust.root_keys] == [("张三", merger_key(repo).fingerprint)]
+    assert log.trust.keys == () and log.trust.platform == () and log.trust.ignored == ()
 
 
 def test_page_data_when_history_is_missing(tmp_path: Path) -> None:
@@ -136,4 +144,8 @@ def test_public_values_and_the_programme_in_the_log(repo: Path) -> None:
     log = history_providers(src, load_at(src, "HEAD").corpus, TODAY).decisions(frozenset())
     first = log.entries[-1]
     assert [(r.id, r.kind, r.action) for r in first.records] == [("shapingba", "program", "新建")]
-    assert first.decision.problems == ("未经合并请求（PR）直接提交", "缺少方案要求的审批人")
+    assert first.decision.problems == (
+        "未经合并请求（PR）直接进入主线",
+        "没有签名",
+        "方案要求列出审核人，但提交没有 Approved-by 或 Reviewed-by 尾注",
+    )

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from tests.conftest import git
-from tests.history.history_repo import LIST, add_disclosures, build_history_repo
+from tests.history.history_repo import LIST, add_disclosures, build_history_repo, merger_key
 from tests.portal.conftest import page, site_files
 
 pytestmark = pytest.mark.slow
@@ -50,24 +50,30 @@ def test_record_page_has_timeline_pr_links_and_field_changes(site: Path) -> None
     body = text(raw)
     history = body[body.index("历史") :]
     assert "状态变化：2024年5月30日 已截止 → 2024年6月10日 已揭榜（PR #2） → 2024年6月20日 已截止" in history
-    assert "2024年6月3日　修改　PR #1，批准：张三、李四" in history
+    assert "2024年6月3日　修改　PR #1，已验证签名：张三（合并），批准人列出的审核人：张三、李四" in history
+    assert '<span class="jb-verified">已验证签名：张三（合并）</span>' in raw
     assert "资助强度 › 财政资助强度（元）：100000 → 80000" in history
     assert "考核指标 I3：新增 指标编号 I3，指标名称 功耗，目标值 ≤0.5 W，考核方式 第三方检测报告" in history
     assert "榜单论证：〔非公开记录〕 → （空）" in history  # the argumentation is not public; null is a change
     assert history.index("2024年6月20日　修改") < history.index("2024年6月3日　修改")  # newest first
-    assert "未经批准：未经合并请求（PR）直接提交；缺少方案要求的审批人" in history
+    assert "2024年6月20日　修改　提交 " in history
+    assert "未经批准：未经合并请求（PR）直接进入主线；没有签名；方案要求列出审核人，但提交没有 Approved-by 或 Reviewed-by 尾注" in history
 
 
-def test_decision_log_page(site: Path) -> None:
+def test_decision_log_page(repo: Path, site: Path) -> None:
     raw = page(site, "decisions")
     body = text(raw)
     assert "未经批准的变更：3 项" in body
-    assert "PR #4，批准：张三 例外 C001：法院判决要求删除" in body
+    assert "PR #4，已验证签名：张三（合并），批准人列出的审核人：张三 例外 C001：法院判决要求删除" in body
     assert "另有 1 条非公开记录的变更" in body  # the deleted bid is counted, never named
     days = re.findall(r"(\d{4}年\d{1,2}月\d{1,2}日)　(?:PR|提交)", body[body.index("未经批准的变更") :])
     entries = days[3:]  # after the three in the warning box
     assert entries[:2] == ["2024年6月28日", "2024年6月25日"] and entries[-1] == "2024年5月30日"
     assert f'href="{PULL}3"' in html.unescape(raw)
+    trust = body[body.index("批准的核验") :]
+    root = git(repo, "rev-list", "--max-parents=0", "HEAD").strip()[:10]
+    assert f"信任根：.github/allowed_signers 的首个版本（2024年5月30日，提交 {root}）按原样信任" in trust
+    assert f"张三：{merger_key(repo).fingerprint}" in trust
 
 
 def test_no_email_or_hidden_record_anywhere(site: Path) -> None:
@@ -117,7 +123,7 @@ def test_restricted_history_never_reaches_the_portal(tmp_path: Path) -> None:
     jiebang_build(root, out, "--as-of", "2024-07-10")  # the notice R-2024-002 is out from 2024-07-08
     disclosed = text(page(out, "lists/L-2024-005"))
     history = disclosed[disclosed.index("历史") :]
-    assert "2024年7月3日　公开　PR #7，批准：张三" in history
+    assert "2024年7月3日　公开　PR #7，已验证签名：张三（压缩合并），批准人列出的审核人：张三" in history
     assert "PR #6" not in history and "名称" not in history  # no version, no change from the restricted time
     notice = text(page(out, "notices/R-2024-002"))
     assert "项目公示 › 异议受理方式：" in notice and "王某某" not in notice and "建议资助" not in notice

@@ -9,7 +9,17 @@ from pathlib import Path
 
 import markdown
 
-from generator.history.provider import Change, Decision, DecisionLogView, LogEntryView, LogRecordView, RecordHistoryView, VersionView
+from generator.history.provider import (
+    Change,
+    Decision,
+    DecisionLogView,
+    KeyView,
+    LogEntryView,
+    LogRecordView,
+    RecordHistoryView,
+    TrustView,
+    VersionView,
+)
 from generator.portal.pages import Page, Providers, environment, nav, render_pages
 from generator.public.view import PublicView
 from generator.records.tree import load_tree
@@ -25,6 +35,40 @@ def text(page: Page) -> str:
     """What a reader sees: the page as HTML, tags removed, entities decoded."""
     body = re.sub(r"^---\n.*?\n---\n", "", page.markdown, flags=re.S)
     return html.unescape(re.sub(r"<[^>]+>", "", markdown.markdown(body, extensions=EXTENSIONS)))
+
+
+def test_decision_log_shows_what_approvals_rest_on(corpus) -> None:  # type: ignore[no-untyped-def]
+    unverified = Decision(dt.date(2024, 6, 1), "1111111111", None, 5, None, False, "未经验证的批准：没有签名", ("局长",), (), ("没有签名",))
+    repeated = Decision(dt.date(2024, 5, 20), "0123456789", None, 5, None, True, "已验证签名：张三（合并）", (), (), (), pr_repeated=True)
+    trust = TrustView(
+        dt.date(2024, 5, 1),
+        "abcdef0123",
+        "https://example.org/commit/abc",
+        (KeyView("张三", "SHA256:root+key/0"),),
+        (KeyView("张三", "SHA256:root+key/0"), KeyView("李四", "SHA256:new+key/1")),
+        (
+            (
+                "GitHub 网页合并签名密钥（github-web-flow）",
+                (KeyView("GitHub", "968479A1"), KeyView("GitHub", "5DE3E050", dt.date(2024, 1, 17))),
+            ),
+        ),
+        ((dt.date(2024, 6, 2), "2222222222", None),),
+    )
+    log = text(
+        pages(
+            corpus,
+            Providers(None, lambda public: DecisionLogView((LogEntryView(unverified, (), 1), LogEntryView(repeated, (), 1)), trust=trust)),
+        )["decisions.md"]
+    )
+    assert "PR #5，提交说明自称的审核人（未经验证）：局长 未经验证的批准：没有签名" in log
+    assert "PR #5，已验证签名：张三（合并） 此 PR 编号在主线上再次出现" in log
+    section = log[log.index("批准的核验") :]
+    assert "信任根：.github/allowed_signers 的首个版本（2024年5月1日，提交 abcdef0123）按原样信任" in section
+    assert "张三：SHA256:root+key/0" in section and "李四：SHA256:new+key/1" in section
+    assert (
+        "平台签名密钥：GitHub 网页合并签名密钥（github-web-flow）" in section and "5DE3E050（2024年1月17日过期，只认此前的合并）" in section
+    )
+    assert "2024年6月2日 提交 2222222222 对 .github/allowed_signers 的改动未经此前受信任的密钥签名，已忽略" in section
 
 
 def test_one_page_per_public_record_kept_out_of_the_nav(corpus) -> None:  # type: ignore[no-untyped-def]
@@ -90,7 +134,9 @@ def test_history_and_decisions_appear_only_with_a_provider(corpus) -> None:  # t
     plain = pages(corpus)
     assert "## 历史" not in plain["lists/L-2024-001.md"].markdown and "decisions.md" not in plain
 
-    decision = Decision(dt.date(2024, 5, 20), "0123456789", None, 12, "https://example.org/pr/12", ("张科长",), (), ())
+    decision = Decision(
+        dt.date(2024, 5, 20), "0123456789", None, 12, "https://example.org/pr/12", True, "已验证签名：张科长（合并）", ("李四",), (), ()
+    )
     change = Change("status", "状态", "changed", "approved", "published")
 
     def history(record_id: str) -> RecordHistoryView | None:
@@ -105,10 +151,11 @@ def test_history_and_decisions_appear_only_with_a_provider(corpus) -> None:  # t
     found = pages(corpus, Providers(history, decisions))
     assert "## 历史" in found["lists/L-2024-001.md"].markdown
     shown = text(found["lists/L-2024-001.md"])
-    assert "2024年5月20日　修改　PR #12，批准：张科长" in shown and "状态：已确定 → 征集中" in shown
+    assert "2024年5月20日　修改　PR #12，已验证签名：张科长（合并），批准人列出的审核人：李四" in shown and "状态：已确定 → 征集中" in shown
     assert "## 历史" not in found["lists/L-2024-004.md"].markdown
     log = text(found["decisions.md"])
-    assert "PR #12，批准：张科长" in log and "全部变更均经合并请求批准" in log
+    assert "PR #12，已验证签名：张科长（合并）" in log and "全部变更均为已验证签名的合并请求" in log
+    assert "批准的核验" not in log  # no trust section without the ledger's view
     assert nav(found.values(), ["about.md"]) == [
         {"首页": "index.md"}, {"榜单": "lists/index.md"}, {"申报指南": "calls/index.md"}, {"公示": "notices/index.md"},
         {"项目": "projects/index.md"}, {"决策记录": "decisions.md"}, {"开放数据": "data.md"}, {"规则说明": "rules.md"}, "about.md",
