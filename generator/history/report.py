@@ -142,7 +142,8 @@ def history_text(h: RecordHistory) -> str:
         lines.append("状态变化：")
         kind = kind_at(h.versions[0].path)
         lines.extend(
-            f"  {s.commit.day}  {status_text(kind, s.status)}  （{s.commit.sha[:10]}，{approval_text(s.commit, ledger)}）" for s in h.timeline
+            f"  {s.commit.day}  {status_text(kind, s.status)}  （{s.commit.sha[:10]}，{approval_text(s.commit, ledger)}）"
+            for s in h.timeline
         )
     lines.extend(trust_lines(ledger))
     return "\n".join(lines)
