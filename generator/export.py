@@ -180,11 +180,11 @@ def _item(table: Table, defs: dict[str, Any]) -> dict[str, Any]:
 
 def _prefixed(node: Any, kind: str) -> Any:
     """Namespace a kind schema's ``$defs`` (Unit, Contact, …) so kinds do not collide, and drop
-    example ids from descriptions (an example may name a record that is not public)."""
+    example ids from descriptions and ``examples`` (an example may name a record that is not public)."""
     if isinstance(node, str):
         return _EXAMPLE.sub("", node)
     if isinstance(node, dict):
-        out = {k: _prefixed(v, kind) for k, v in node.items()}
+        out = {k: _prefixed(v, kind) for k, v in node.items() if not (k == "examples" and RECORD_ID.search(json.dumps(v)))}
         if isinstance(out.get("$ref"), str) and out["$ref"].startswith("#/$defs/"):
             out["$ref"] = f"#/$defs/{kind}.{out['$ref'].removeprefix('#/$defs/')}"
         if "$defs" in node:

@@ -123,6 +123,8 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[tuple[tuple[str | in
         yield path, f"至少需要 {error.validator_value} 项。"
     elif v in ("minimum", "exclusiveMinimum"):
         yield path, f"取值 {_show(value)} 小于允许的最小值 {error.validator_value}。"
+    elif v in ("maximum", "exclusiveMaximum"):
+        yield path, f"取值 {_show(value)} 大于允许的最大值 {error.validator_value}。"
     elif v in ("maxItems", "minItems", "maxLength"):
         yield path, f"取值不符合长度限制（{v} {error.validator_value}）。"
     elif v in ("anyOf", "oneOf", "allOf", "if", "then"):
