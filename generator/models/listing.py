@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from generator.models.common import ID_PATTERNS, UNIT_TYPE_HELP, BidderKind, F, Money, Record, Ref, Strict, Text, Unit, UnitType
-from generator.models.program import SCOPE_HELP, Scope
+from generator.models.program import SCOPE_HELP, Program, Scope
 
 ListStatus = Literal["draft", "argued", "approved", "published", "closed", "awarded", "unclaimed", "withdrawn"]
 
@@ -144,3 +144,13 @@ class ChallengeList(Record):
     )
     amendments: list[Amendment] = F("更正公告", "发布后的每次更改，最新的在最后", default_factory=list)
     withdrawal: Withdrawal | None = F("撤榜", "撤回（withdrawn）时填写撤榜日期与原因，在门户公开", default=None)
+
+
+def effective_issuer(lst: ChallengeList, program: Program | None) -> str:
+    """The 发榜方 of a list: as the list names it; else, in an enterprise-led programme, its end
+    user (the enterprise that poses the problem and pays most of it); else the programme's issuer."""
+    if lst.issuer is not None:
+        return lst.issuer.name
+    if program is not None and program.mode == "enterprise-led":
+        return lst.end_user.name
+    return program.issuer if program is not None else ""

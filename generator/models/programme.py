@@ -7,6 +7,7 @@ panels per review type, who may bid, holidays the calendar package does not know
 from __future__ import annotations
 
 import datetime as dt
+from fractions import Fraction
 from typing import Literal
 
 from pydantic import model_validator
@@ -64,3 +65,8 @@ def check_holiday_years(calendar: HolidayCalendar) -> None:
         for day in (*days.rest, *days.work):
             if day.year != year:
                 raise ValueError(f"policy.holidays 中 {year} 年的日期 {day} 不在该年")
+
+
+def percent(share: float) -> str:
+    """A share as people write it: 0.2 → 20%, 0.125 → 12.5%."""
+    return f"{float(Fraction(str(share)) * 100):g}%"

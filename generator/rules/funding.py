@@ -10,6 +10,7 @@ from fractions import Fraction
 from generator.diagnostics import ERROR, WARNING
 from generator.models import ChallengeList, Finding, Policy
 from generator.models.corpus import Corpus
+from generator.models.programme import percent
 from generator.rules.base import rule
 
 
@@ -116,15 +117,10 @@ def grade_formula_holds(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
         if share is not None and subsidy > Fraction(str(share)) * total:
             yield lst.finding(
                 ("funding", "subsidy_cny"),
-                f"财政资助 {subsidy} 元超过总投入 {total} 元的 {_percent(share)}（{_floor(share, total)} 元），{grade.label}不得超过这一比例。",
+                f"财政资助 {subsidy} 元超过总投入 {total} 元的 {percent(share)}（{_floor(share, total)} 元），{grade.label}不得超过这一比例。",
             )
         if grade.total_min_cny is not None and total < grade.total_min_cny:
             yield lst.finding(("funding",), f"总投入 {total} 元低于{grade.label}规定的下限 {grade.total_min_cny} 元。")
-
-
-def _percent(share: float) -> str:
-    """0.2 → 20%, 0.125 → 12.5%."""
-    return f"{float(Fraction(str(share)) * 100):g}%"
 
 
 def _floor(share: float, total: int) -> int:
