@@ -31,7 +31,7 @@ INTRO = """\
 每次提交和合并请求都按以下规则检查 `records/` 中的记录。**错误**使检查失败、不能合并；**警告**只作提醒。
 每条检查结果都写明文件、行号、规则编号和依据，例如：
 
-    records/lists/L-2024-003.yaml:14:3: error F001 资助强度 120000 元超过重点项目上限 100000 元（第七条）
+    records/lists/L-2024-003.yaml:14:3: error F001 资助强度 120000 元超过重点项目上限 100000 元（{f001}）
 
 资助上限、实施周期、专家组人数、公示工作日数和最小发布范围都取自 `records/program.yaml` 的 `policy`，
 换一个地区或企业主导型项目只需修改该文件。依据中的条款编号指{basis}。"""
@@ -77,7 +77,8 @@ def sections(doc: str) -> dict[str, str]:
 
 def _markdown(rules: list[Rule], basis: str | None = None) -> str:
     own = basis is not None and REFERENCE_BASIS not in basis
-    intro = INTRO.format(basis=_escape(basis) if own and basis else REFERENCE_BASIS)
+    f001 = next((r.cites for r in rules if r.id == "F001"), "")
+    intro = INTRO.format(basis=_escape(basis) if own and basis else REFERENCE_BASIS, f001=f001)
     lines = ["# 规则说明", "", intro + (OWN_BASIS if own else "")]
     family = ""
     for r in rules:
