@@ -184,7 +184,8 @@ def field_label(model: type[BaseModel] | None, path: str) -> str:
             item = f"第{int(key) + 1}项" if key.isdigit() else key
             parts[-1:] = [f"{parts[-1]} {item}" if parts else item]
             continue
-        info = model.model_fields.get(name) if model else None
+        fields = model.model_fields if model else {}
+        info = fields.get(name) or next((f for f in fields.values() if f.alias == name), None)  # an award's `source`
         parts.append(info.title if info and info.title else name)
         model = _nested(info.annotation) if info else None
     return " › ".join(parts)

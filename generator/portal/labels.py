@@ -40,8 +40,14 @@ CATEGORY = {"basic": "基础研究类", "applied": "应用研究类", "public-we
 CHECK_RESULT = {"passed": "通过", "failed": "未通过", None: "待检查"}
 APPROVAL_RESULT = {"approved": "同意立项", "rejected": "不予立项"}
 TRACK = {"tackle": "技术攻关类", "transfer": "成果转化类"}
-PAYER_KIND = {"government": "政府部门", "enterprise": "企业", "fund": "产业基金", "venture": "创业投资", "insurance": "保险", "other": "其他"}
-AWARD_SOURCE = {"subsidy": "财政资助", "end-user": "需求单位投入", "other": "其他出资"}
+PAYER_KIND = {
+    "government": "政府部门",
+    "enterprise": "企业",
+    "fund": "产业基金",
+    "venture": "创业投资",
+    "insurance": "保险",
+    "other": "其他",
+}
 BIDDER_KIND = {"unit": "单位", "team": "团队", "individual": "个人"}
 REVIEW_ROLE = {"management": "管理专家", "industry": "产业专家", "peer-tech": "同行技术专家", "end-user-head": "需求单位负责人"}
 REVIEW_TYPE = TYPE_LABELS
