@@ -41,7 +41,18 @@ UNIT_TYPES: tuple[str, ...] = typing.get_args(UnitType)
 # Who may bid (SPEC §8): a unit (with a credit code), a team or an individual (without one).
 BidderKind = Literal["unit", "team", "individual"]
 BidderType = Literal["university", "institute", "enterprise", "new-rd-institution", "hospital", "other", "team", "individual"]
-UNIT_TYPE_HELP = "university 高校 | institute 科研院所 | enterprise 企业 | new-rd-institution 新型研发机构 | hospital 医疗机构 | other 其他"
+BIDDER_TYPE_LABELS: dict[str, str] = {
+    "university": "高校",
+    "institute": "科研院所",
+    "enterprise": "企业",
+    "new-rd-institution": "新型研发机构",
+    "hospital": "医疗机构",
+    "other": "其他",
+    "team": "团队",
+    "individual": "个人",
+}
+BIDDER_KIND_LABELS: dict[str, str] = {"unit": "单位", "team": "团队", "individual": "个人"}
+UNIT_TYPE_HELP = " | ".join(f"{t} {BIDDER_TYPE_LABELS[t]}" for t in UNIT_TYPES)
 
 
 def ref_pattern(*kinds: str) -> str:

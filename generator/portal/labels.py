@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generator.models import ChallengeList
+from generator.models.common import BIDDER_KIND_LABELS, BIDDER_TYPE_LABELS
 from generator.models.review import TYPE_LABELS
 
 LIST_STATUS = {
@@ -16,16 +17,7 @@ LIST_STATUS = {
     "withdrawn": "已撤回",
 }
 PROJECT_STATUS = {"in-progress": "实施中", "succeeded": "验收通过", "failed": "未通过验收", "terminated": "已终止"}
-UNIT_TYPE = {
-    "university": "高校",
-    "institute": "科研院所",
-    "enterprise": "企业",
-    "new-rd-institution": "新型研发机构",
-    "hospital": "医疗机构",
-    "other": "其他",
-    "team": "团队",
-    "individual": "个人",
-}
+UNIT_TYPE = BIDDER_TYPE_LABELS
 SCOPE = {"district": "区内", "municipal": "市内", "provincial": "省内", "national": "全国", "global": "全球"}
 MODE = {"government-led": "政府主导型", "enterprise-led": "企业主导型", "collaborative": "政产学合作型"}
 PUBLICITY_OUTCOME = {
@@ -48,7 +40,7 @@ PAYER_KIND = {
     "insurance": "保险",
     "other": "其他",
 }
-BIDDER_KIND = {"unit": "单位", "team": "团队", "individual": "个人"}
+BIDDER_KIND = BIDDER_KIND_LABELS
 REVIEW_ROLE = {"management": "管理专家", "industry": "产业专家", "peer-tech": "同行技术专家", "end-user-head": "需求单位负责人"}
 REVIEW_TYPE = TYPE_LABELS
 LEVEL = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县（区）级"}

@@ -11,18 +11,10 @@ from collections.abc import Iterator
 
 from generator.diagnostics import ERROR
 from generator.models import ChallengeList, Finding, Policy
+from generator.models.common import BIDDER_KIND_LABELS as KIND_LABELS
+from generator.models.common import BIDDER_TYPE_LABELS as TYPE_LABELS
 from generator.models.corpus import Corpus
 from generator.rules.base import rule
-
-KIND_LABELS = {"unit": "单位", "team": "团队", "individual": "个人"}
-TYPE_LABELS = {
-    "university": "高校",
-    "institute": "科研院所",
-    "enterprise": "企业",
-    "new-rd-institution": "新型研发机构",
-    "hospital": "医疗机构",
-    "other": "其他单位",
-}
 
 
 @rule("B007", level=ERROR, cites="第五条（二）")

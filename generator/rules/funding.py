@@ -4,8 +4,9 @@ What is paid against them (F003, F004, F008) is in payments.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from fractions import Fraction
+from typing import TypeVar
 
 from generator.diagnostics import ERROR, WARNING
 from generator.models import ChallengeList, Finding, Policy
@@ -68,6 +69,20 @@ def end_user_commits_money(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
             yield lst.finding(("funding", "end_user_cny"), f"榜单需求单位 {lst.end_user.name} 的投入为 0 元。")
 
 
+T = TypeVar("T")
+
+
+def first_over(items: Iterable[T], amount: Callable[[T], int], cap: int) -> tuple[T, int] | None:
+    """The item whose amount first takes the running total over ``cap``, with that total; None
+    while the total stays within it. Money rules report there, once."""
+    total = 0
+    for item in items:
+        total += amount(item)
+        if total > cap:
+            return item, total
+    return None
+
+
 @rule("F006", level=ERROR, cites="第七条")
 def projects_within_list_subsidy(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
     """项目的财政资助不得超过其榜单的资助强度，同一榜单各项目的财政资助合计也不得超过。
@@ -81,18 +96,18 @@ def projects_within_list_subsidy(corpus: Corpus, policy: Policy) -> Iterator[Fin
         lst = corpus.get(list_id, ChallengeList)
         if lst is None:
             continue  # R001
-        cap, total = lst.funding.subsidy_cny, 0
-        for proj in sorted(projects, key=lambda p: p.id):
-            total += proj.subsidy_cny
-            if proj.subsidy_cny > cap:
-                yield proj.finding(("subsidy_cny",), f"项目财政资助 {proj.subsidy_cny} 元超过榜单 {lst.id} 的资助强度 {cap} 元。")
-                break
-            if total > cap:
-                yield proj.finding(
-                    ("subsidy_cny",),
-                    f"榜单 {lst.id} 各项目的财政资助合计 {total} 元（含本项目 {proj.subsidy_cny} 元）超过榜单资助强度 {cap} 元。",
-                )
-                break
+        cap = lst.funding.subsidy_cny
+        over = first_over(sorted(projects, key=lambda p: p.id), lambda p: p.subsidy_cny, cap)
+        if over is None:
+            continue
+        proj, total = over
+        if proj.subsidy_cny > cap:
+            yield proj.finding(("subsidy_cny",), f"项目财政资助 {proj.subsidy_cny} 元超过榜单 {lst.id} 的资助强度 {cap} 元。")
+        else:
+            yield proj.finding(
+                ("subsidy_cny",),
+                f"榜单 {lst.id} 各项目的财政资助合计 {total} 元（含本项目 {proj.subsidy_cny} 元）超过榜单资助强度 {cap} 元。",
+            )
 
 
 @rule("F007", level=ERROR, cites="第七条")

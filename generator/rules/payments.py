@@ -14,6 +14,7 @@ from generator.diagnostics import ERROR
 from generator.models import Award, ChallengeList, Finding, Milestone, Policy, Project, Review
 from generator.models.corpus import Corpus
 from generator.rules.base import rule
+from generator.rules.funding import first_over
 
 
 def _by_date(awards: list[Award]) -> list[Award]:
@@ -30,17 +31,14 @@ def subsidy_awards_within_project_subsidy(corpus: Corpus, policy: Policy) -> Ite
     Passes: 三笔财政拨付 30000 + 40000 + 30000，另有需求单位支付 200000（source: end-user）。
     """
     for proj in corpus.projects:
-        total = 0
-        for award in _by_date(corpus.awards_by_project.get(proj.id, [])):
-            if award.funding_source != "subsidy":
-                continue
-            total += award.amount_cny
-            if total > proj.subsidy_cny:
-                yield award.finding(
-                    ("amount_cny",),
-                    f"项目 {proj.id} 的财政拨付累计 {total} 元（含本笔 {award.amount_cny} 元）超过项目财政资助 {proj.subsidy_cny} 元。",
-                )
-                break
+        subsidy = [a for a in _by_date(corpus.awards_by_project.get(proj.id, [])) if a.funding_source == "subsidy"]
+        over = first_over(subsidy, lambda a: a.amount_cny, proj.subsidy_cny)
+        if over is not None:
+            award, total = over
+            yield award.finding(
+                ("amount_cny",),
+                f"项目 {proj.id} 的财政拨付累计 {total} 元（含本笔 {award.amount_cny} 元）超过项目财政资助 {proj.subsidy_cny} 元。",
+            )
 
 
 @rule("F004", level=ERROR, cites="里程碑式管理, 成果兑现")
