@@ -88,9 +88,10 @@ def validate(paths: tuple[str, ...], base: str | None, before: str | None, fmt: 
 def rules(fmt: str, root: Path) -> None:
     """列出规则目录：编号、级别、依据与说明（依据按 records/program.yaml 的条款对照）。"""
     from generator.rules.catalogue import render
-    from generator.validate import program_citations
+    from generator.validate import program_of
 
-    click.echo(render(fmt, program_citations(root)))
+    program = program_of(root)
+    click.echo(render(fmt, program.policy.citations if program else None, program.basis if program else None))
 
 
 @main.command()

@@ -26,6 +26,7 @@ import orjson
 from generator import ocds
 from generator.models import Call, Milestone, Record
 from generator.models.common import RECORD_ID
+from generator.models.listing import effective_issuer
 from generator.public.view import PublicView
 from generator.schemas import SCHEMA_BASE, SCHEMA_DIALECT, kind_schema
 
@@ -65,10 +66,14 @@ def _check_result(view: PublicView, m: Milestone) -> str | None:
 TABLES: tuple[Table, ...] = (
     Table(
         "lists", "list", "榜单",
-        ("id", "title", "grade", "status", "end_user", "industry", "bottleneck", "impact", "indicators", "benchmark",
-         "funding", "period", "eligibility", "decision", "call", "amendments"),
+        ("id", "title", "grade", "status", "issuer", "track", "end_user", "industry", "bottleneck", "impact", "indicators",
+         "benchmark", "funding", "period", "eligibility", "decision", "call", "amendments", "withdrawal"),
         derived={"bids_count": Derived({"type": "integer", "minimum": 0, "title": "揭榜申报数", "description": "已收到且未撤回的申报份数"},
-                                       lambda v, r: v.bids_count(r))},
+                                       lambda v, r: v.bids_count(r)),
+                 "issuer_name": Derived({"type": "string", "title": "发榜方", "description": "榜单写明的发榜方；未写明时，企业主导型方案为需求单位，其他方案为方案的发榜单位"},
+                                        lambda v, r: effective_issuer(r, v.program)),
+                 "total_input_cny": Derived({"type": "integer", "minimum": 0, "title": "总投入（元）", "description": "财政资助 + 需求单位投入 + 其他出资"},
+                                            lambda v, r: r.funding.total_cny)},
     ),
     Table(
         "calls", "call", "申报指南",
@@ -86,9 +91,9 @@ TABLES: tuple[Table, ...] = (
         derived={"check_result": Derived({"enum": ["passed", "failed", None], "title": "节点检查结果", "description": "passed 通过 | failed 未通过 | null 待检查"},
                                          _check_result)},
     ),
-    Table("awards", "award", "资金拨付", ("id", "project", "date", "amount_cny", "basis", "milestone")),
+    Table("awards", "award", "资金拨付", ("id", "project", "date", "amount_cny", "basis", "milestone", "source", "payer")),
 )  # fmt: skip
-PROGRAM_FIELDS = ("id", "issuer", "region", "mode", "basis", "industries", "portal", "policy")
+PROGRAM_FIELDS = ("id", "issuer", "region", "division", "level", "mode", "basis", "industries", "portal", "policy")
 
 
 def document(view: PublicView) -> dict[str, Any]:
@@ -98,7 +103,7 @@ def document(view: PublicView) -> dict[str, Any]:
         "format": FORMAT,
         "version": VERSION,
         "as_of": view.as_of.isoformat(),
-        "program": program.model_dump(mode="json", include=set(PROGRAM_FIELDS)) if program else None,
+        "program": program.model_dump(mode="json", include=set(PROGRAM_FIELDS), by_alias=True) if program else None,
     }
     for table in TABLES:
         out[table.name] = [row(view, table, rec) for rec in records(view, table)]
@@ -109,8 +114,16 @@ def records(view: PublicView, table: Table) -> list[Record]:
     return [r for r in view.corpus.records if r.kind == table.kind and r.id in view.ids]
 
 
+def _field_names(rec: Record, names: tuple[str, ...]) -> set[str]:
+    """The model's attribute names of published fields (a field may be written under an alias:
+    an award's ``source``)."""
+    aliases = {info.alias: name for name, info in type(rec).model_fields.items() if info.alias}
+    return {aliases.get(n, n) for n in names}
+
+
 def row(view: PublicView, table: Table, rec: Record) -> dict[str, Any]:
-    data = rec.model_dump(mode="json", include=set(table.fields), exclude={k: set(v) for k, v in table.hidden.items()})  # type: ignore[arg-type]
+    include, exclude = _field_names(rec, table.fields), {k: set(v) for k, v in table.hidden.items()}
+    data = rec.model_dump(mode="json", include=include, exclude=exclude, by_alias=True)  # type: ignore[arg-type]
     data = {k: data[k] for k in table.fields if k in data}
     for name, derived in table.derived.items():
         data[name] = derived.value(view, rec)
@@ -180,11 +193,11 @@ def _item(table: Table, defs: dict[str, Any]) -> dict[str, Any]:
 
 def _prefixed(node: Any, kind: str) -> Any:
     """Namespace a kind schema's ``$defs`` (Unit, Contact, …) so kinds do not collide, and drop
-    example ids from descriptions (an example may name a record that is not public)."""
+    example ids from descriptions and ``examples`` (an example may name a record that is not public)."""
     if isinstance(node, str):
         return _EXAMPLE.sub("", node)
     if isinstance(node, dict):
-        out = {k: _prefixed(v, kind) for k, v in node.items()}
+        out = {k: _prefixed(v, kind) for k, v in node.items() if not (k == "examples" and RECORD_ID.search(json.dumps(v)))}
         if isinstance(out.get("$ref"), str) and out["$ref"].startswith("#/$defs/"):
             out["$ref"] = f"#/$defs/{kind}.{out['$ref'].removeprefix('#/$defs/')}"
         if "$defs" in node:

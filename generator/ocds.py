@@ -19,8 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from generator.models import Bid, ChallengeList, Program, Project, Review
-from generator.models.common import Unit
+from generator.models import Award, Bid, ChallengeList, Program, Project, Review
+from generator.models.common import Bidder, Unit
 from generator.public.view import PublicView
 
 VERSION = "1.1"
@@ -36,7 +36,7 @@ TENDER_STATUS = {
     "unclaimed": "unsuccessful",
     "withdrawn": "withdrawn",
 }
-AWARD_STATUS = {"pending": "pending", "no-objection": "active", "upheld": "cancelled"}
+AWARD_STATUS = {"pending": "pending", "no-objection": "active", "objections-dismissed": "active", "upheld": "cancelled"}
 CONTRACT_STATUS = {"in-progress": "active", "succeeded": "terminated", "failed": "terminated", "terminated": "terminated"}
 MILESTONE_STATUS = {"passed": "met", "failed": "notMet"}
 
@@ -75,16 +75,18 @@ class _Parties:
     def __init__(self) -> None:
         self.found: dict[str, dict[str, Any]] = {}
 
-    def add(self, name: str, roles: list[str], unit: Unit | None = None, party_id: str | None = None) -> dict[str, str]:
-        pid = f"{SCHEME}-{unit.credit_code}" if unit else str(party_id)
+    def add(self, name: str, roles: list[str], unit: Unit | Bidder | None = None, party_id: str | None = None) -> dict[str, str]:
+        code = unit.credit_code if unit else None
+        pid = f"{SCHEME}-{code}" if code else str(party_id)
         party = self.found.setdefault(pid, {"id": pid, "name": name, "roles": []})
-        if unit:
-            party["identifier"] = {"scheme": SCHEME, "id": unit.credit_code, "legalName": unit.name}
+        if unit and code:
+            party["identifier"] = {"scheme": SCHEME, "id": code, "legalName": unit.name}
         party["roles"] += [r for r in roles if r not in party["roles"]]
         return {"id": pid, "name": party["name"]}  # one spelling per unit, the first seen
 
-    def unit(self, unit: Unit, roles: list[str]) -> dict[str, str]:
-        return self.add(unit.name, roles, unit)
+    def unit(self, unit: Unit | Bidder, roles: list[str], party_id: str | None = None) -> dict[str, str]:
+        """A unit by its credit code; a team or an individual (no code) by ``party_id``."""
+        return self.add(unit.name, roles, unit, party_id)
 
     def all(self) -> list[dict[str, Any]]:
         return list(self.found.values())
@@ -150,7 +152,8 @@ def award_id(review_id: str, bid_id: str) -> str:
 def award(view: PublicView, notice: Review, bid: Bid, parties: _Parties) -> dict[str, Any]:
     """A winning bid of a 公示: its suppliers and the money (the project's subsidy once signed)."""
     project = view.project_of_bid(bid)
-    suppliers = [parties.unit(bid.lead, ["supplier"])] + [parties.unit(p, ["supplier"]) for p in bid.partners]
+    suppliers = [parties.unit(bid.lead, ["supplier"], f"{bid.id}-lead")]
+    suppliers += [parties.unit(p, ["supplier"], f"{bid.id}-partner-{i}") for i, p in enumerate(bid.partners, 1)]
     publicity = notice.publicity
     assert publicity is not None, f"{notice.id} is public but has no 公示"
     return {
@@ -167,10 +170,12 @@ def contract(view: PublicView, lst: ChallengeList, project: Project, buyer: dict
     """The 任务书 of a project: payments as transactions, milestones with their check results."""
     lead = view.bid_of(project).lead
     paid = view.awards_of(project)
-    if paid:
-        parties.add(buyer["name"], ["payer"], party_id=buyer["id"])
-        payee = parties.unit(lead, ["payee"])
-    transactions = [{"id": a.id, "date": date_time(a.date), "value": value(a.amount_cny), "payer": buyer, "payee": payee} for a in paid]
+    transactions = []
+    for a in paid:
+        transactions.append(
+            {"id": a.id, "date": date_time(a.date), "value": value(a.amount_cny), "payer": _payer(a, lst, buyer, parties),
+             "payee": parties.unit(lead, ["payee"], f"{project.bid}-lead")}
+        )  # fmt: skip
     milestones = []
     for m in view.milestones_of(project):
         check = view.review_result(m.check)
@@ -197,3 +202,12 @@ def contract(view: PublicView, lst: ChallengeList, project: Project, buyer: dict
     if implementation:
         out["implementation"] = implementation
     return out
+
+
+def _payer(award: Award, lst: ChallengeList, buyer: dict[str, str], parties: _Parties) -> dict[str, str]:
+    """Who paid an award: the programme (subsidy), the list's end user, or another payer of the list."""
+    if award.payer is not None:
+        return parties.unit(award.payer, ["payer"])
+    if award.funding_source == "end-user":
+        return parties.unit(lst.end_user, ["payer"])
+    return parties.add(buyer["name"], ["payer"], party_id=buyer["id"])

@@ -18,14 +18,14 @@ from generator.records.tree import Loaded, bulk, load_tree
 from generator.rules.base import run_rules
 
 
-def program_citations(root: Path) -> dict[str, str]:
-    """The programme's own article for each rule, if its program.yaml is valid; else none."""
+def program_of(root: Path) -> Program | None:
+    """The programme of the records at ``root``, if its program.yaml is valid."""
     path = f"{RECORDS}/program.yaml"
     try:
         result = check_file(path, (root / path).read_bytes())
     except OSError:
-        return {}
-    return dict(result.record.policy.citations) if isinstance(result.record, Program) else {}
+        return None
+    return result.record if isinstance(result.record, Program) else None
 
 
 def validate(root: Path, paths: Sequence[str] = ()) -> Report:

@@ -31,7 +31,7 @@ def field_label(model: type[BaseModel] | None, path: str) -> str:
             item = f"第{int(key) + 1}项" if key.isdigit() else key
             parts[-1:] = [f"{parts[-1]} {item}" if parts else item]
             continue
-        info = model.model_fields.get(name) if model else None
+        info = _field(model, name)
         parts.append(info.title if info and info.title else name)
         model = nested(info.annotation) if info else None
     return " › ".join(parts)
@@ -43,9 +43,15 @@ def field_info(model: type[BaseModel] | None, path: str) -> FieldInfo | None:
     for name, key in _SEGMENT.findall(path):
         if key:
             continue
-        info = model.model_fields.get(name) if model else None
+        info = _field(model, name)
         model = nested(info.annotation) if info else None
     return info
+
+
+def _field(model: type[BaseModel] | None, name: str) -> FieldInfo | None:
+    """A model's field by its name in the records (an award's ``source`` is an alias)."""
+    fields = model.model_fields if model else {}
+    return fields.get(name) or next((f for f in fields.values() if f.alias == name), None)
 
 
 def nested(annotation: Any) -> type[BaseModel] | None:
@@ -118,10 +124,6 @@ def value_text(value: Any, info: FieldInfo | None = None) -> str:
 
 
 _AMENDED = Amendment.model_fields["fields"]
-
-
-def _field(model: type[BaseModel] | None, name: str) -> FieldInfo | None:
-    return model.model_fields.get(name) if model else None
 
 
 def _title(model: type[BaseModel] | None, name: str) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 Money = Annotated[int, Field(strict=True, ge=0, description="金额，整数元（不得为小数）")]
 Text = Annotated[str, Field(min_length=1)]
@@ -36,6 +37,32 @@ _KIND_IDS = [p.strip("^$") for k, p in ID_PATTERNS.items() if k != "program"]
 RECORD_ID = re.compile(r"[A-Z](?<![A-Za-z0-9-][A-Z])(?:" + "|".join(f"(?<={p[0]}){p[1:]}" for p in _KIND_IDS) + r")(?![0-9-])")
 
 UnitType = Literal["university", "institute", "enterprise", "new-rd-institution", "hospital", "other"]
+UNIT_TYPES: tuple[str, ...] = typing.get_args(UnitType)
+# Who may bid (SPEC §8): a unit (with a credit code), a team or an individual (without one).
+BidderKind = Literal["unit", "team", "individual"]
+BidderType = Literal["university", "institute", "enterprise", "new-rd-institution", "hospital", "other", "team", "individual"]
+BIDDER_TYPE_LABELS: dict[str, str] = {
+    "university": "高校",
+    "institute": "科研院所",
+    "enterprise": "企业",
+    "new-rd-institution": "新型研发机构",
+    "hospital": "医疗机构",
+    "other": "其他",
+    "team": "团队",
+    "individual": "个人",
+}
+BIDDER_KIND_LABELS: dict[str, str] = {"unit": "单位", "team": "团队", "individual": "个人"}
+UNIT_TYPE_HELP = " | ".join(f"{t} {BIDDER_TYPE_LABELS[t]}" for t in UNIT_TYPES)
+
+
+def ref_pattern(*kinds: str) -> str:
+    """The id pattern of a reference to a record of one of ``kinds``."""
+    return "^(?:" + "|".join(ID_PATTERNS[k].strip("^$") for k in kinds) + ")$"
+
+
+def Ref(title: str, description: str, kind: str, example: str, **kw: Any) -> Any:
+    """A reference field: an id of ``kind``, with its pattern and an example."""
+    return F(title, description, pattern=ID_PATTERNS[kind], examples=[example], **kw)
 
 
 def F(title: str, description: str | None = None, **kw: Any) -> Any:
@@ -49,16 +76,47 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+CREDIT_CODE_HELP = "18 位统一社会信用代码（GB 32100-2015），用于判定“同一单位”"
+CREDIT_CODE_EXAMPLE = "91500106MA5U0A1B28"
+
+
 class Unit(Strict, title="单位"):
     name: Text = F("单位名称")
-    credit_code: str = F("统一社会信用代码", "18 位统一社会信用代码（GB 32100-2015），用于判定“同一单位”", pattern=CREDIT_CODE_PATTERN)
+    credit_code: str = F("统一社会信用代码", CREDIT_CODE_HELP, pattern=CREDIT_CODE_PATTERN, examples=[CREDIT_CODE_EXAMPLE])
 
 
-class Bidder(Unit, title="揭榜单位"):
-    type: UnitType = F(
-        "单位类型",
-        "university 高校 | institute 科研院所 | enterprise 企业 | new-rd-institution 新型研发机构 | hospital 医疗机构 | other 其他",
+class Bidder(Strict, title="揭榜方"):
+    """A unit, or (where the programme admits them) a team or an individual, which have no credit code."""
+
+    name: Text = F("名称", "单位名称，或团队、个人的名称（如 张某团队）")
+    type: BidderType = F("揭榜方类型", f"{UNIT_TYPE_HELP} | team 团队 | individual 个人")
+    credit_code: str | None = F(
+        "统一社会信用代码",
+        f"{CREDIT_CODE_HELP}；单位必填，团队和个人不填",
+        default=None,
+        pattern=CREDIT_CODE_PATTERN,
+        examples=[CREDIT_CODE_EXAMPLE],
     )
+
+    @property
+    def kind(self) -> str:
+        """unit, team or individual: the bidder kinds a programme or list admits."""
+        return self.type if self.type in ("team", "individual") else "unit"
+
+    @model_validator(mode="after")
+    def _code_fits_kind(self) -> Bidder:
+        if self.kind == "unit" and self.credit_code is None:
+            raise ValueError(f"单位“{self.name}”须填写统一社会信用代码（credit_code）")
+        if self.kind != "unit" and self.credit_code is not None:
+            raise ValueError(f"{'团队' if self.kind == 'team' else '个人'}“{self.name}”没有统一社会信用代码，不应填写 credit_code")
+        return self
+
+
+# Units must carry a credit code, for editors and JSON Schema engines as for the model.
+Bidder.model_config["json_schema_extra"] = {
+    "if": {"properties": {"type": {"enum": list(UNIT_TYPES)}}},
+    "then": {"required": ["credit_code"]},
+}
 
 
 class Source:

@@ -121,6 +121,15 @@ class Corpus:
                 out[list_id].append(call)
         return dict(out)
 
+    def list_under_review(self, review: Review) -> ChallengeList | None:
+        """The list a review concerns: its subject, the reviewed project's list, or (立项审定)
+        the list of the bid-review it decides on."""
+        if review.type == "approval":
+            decided = self.get(review.subject, Review)
+            return self.list_under_review(decided) if decided is not None and decided.type == "bid-review" else None
+        proj = self.get(review.subject, Project)
+        return self.get(proj.list, ChallengeList) if proj is not None else self.get(review.subject, ChallengeList)
+
     def __iter__(self) -> Iterator[Record]:
         return iter(self.records)
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
+
+from pydantic import Field
 
 from generator.models.common import ID_PATTERNS, F, Money, Record, Text, Unit
+
+ListRef = Annotated[str, Field(pattern=ID_PATTERNS["list"])]
 
 
 class Need(Record):
@@ -20,4 +24,4 @@ class Need(Record):
     impact: Text = F("对行业产业的影响")
     commitment_cny: Money = F("需求单位承诺研发投入（元）", "第五条（一）")
     status: Literal["submitted", "refined", "declined"] = F("状态", "submitted 已提交 | refined 已凝练成榜 | declined 未采纳")
-    refined_into: list[str] = F("凝练成的榜单", "status 为 refined 时必填", default_factory=list)
+    refined_into: list[ListRef] = F("凝练成的榜单", "榜单编号；status 为 refined 时必填", default_factory=list, examples=[["L-2024-003"]])

@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from generator.dates import Holidays
 from generator.models.common import ID_PATTERNS, F, Money, Record, Strict, Text
+from generator.models.programme import (
+    BIDDER_KIND_HELP,
+    DIVISION_PATTERN,
+    LEVEL_HELP,
+    BidderKinds,
+    HolidayCalendar,
+    Level,
+    ReviewPanels,
+    check_holiday_years,
+    holidays_of,
+)
 
 RuleId = Annotated[str, Field(pattern=r"^[SRFTEBLPC]\d{3}$")]
-Scope = Literal["district", "municipal", "national", "global"]
-SCOPE_ORDER: dict[str, int] = {"district": 0, "municipal": 1, "national": 2, "global": 3}
+Scope = Literal["district", "municipal", "provincial", "national", "global"]
+SCOPE_ORDER: dict[str, int] = {"district": 0, "municipal": 1, "provincial": 2, "national": 3, "global": 4}
+SCOPE_HELP = "district 区内 | municipal 市内 | provincial 省内 | national 全国 | global 全球"
+Share = Annotated[float, Field(gt=0, le=1)]
 PlatformKeyName = Literal["github-web-flow"]  # the keys shipped in generator/git/keys/
 
 
@@ -19,6 +33,15 @@ class Grade(Strict, title="项目等级"):
     subsidy_cap_cny: Money = F("资助上限（元）", "该等级榜单财政资助强度上限（第七条）")
     usual_months: tuple[int, int] = F("通常实施周期（月）", "[最短, 最长]，超出时给出提醒（第六条）")
     max_months: int = F("最长实施周期（月）", "超过即为错误（第六条）", ge=1)
+    # Policy model v2 (SPEC §8): caps as a share of the list's total input.
+    subsidy_min_cny: Money = F("资助下限（元）", "财政资助不得低于此数", default=0, examples=[300000])
+    subsidy_max_share: Share | None = F(
+        "资助占总投入的最高比例",
+        "财政资助 ≤ 比例 × 总投入（财政资助 + 需求单位投入 + 其他出资），如 0.2 即 20%",
+        default=None,
+        examples=[0.2],
+    )
+    total_min_cny: Money | None = F("总投入下限（元）", "榜单总投入不得低于此数", default=None, examples=[5000000])
 
 
 class Portal(Strict, title="门户设置"):
@@ -32,13 +55,45 @@ class Policy(Strict, title="政策参数"):
     months_without_extension: int = F("免周期论证的最长月数", "超过须有周期论证（第六条）", ge=1)
     min_panel_size: int = F("评审专家组最少人数", "第八条（三）（六）", ge=1)
     publicity_working_days: int = F("公示期（工作日）", "按中国法定工作日计算，含调休（第八条（七））", ge=1)
-    min_release_scope: Scope = F("最小发布范围", "district | municipal | national | global；方案要求面向全国张榜")
+    min_release_scope: Scope = F("最小发布范围", f"{SCOPE_HELP}；沙坪坝方案要求面向全国张榜")
     require_approvers: bool = F(
         "须列出审核人", "true：已验证签名的合并提交还须以 Approved-by/Reviewed-by 尾注列出审核人，否则不算经过批准", default=False
     )
     citations: dict[RuleId, Text] = F(
-        "条款对照", "规则编号 → 本方案的条款，如 F001: 第九条；未列出的规则引用沙坪坝方案的条款", default_factory=dict
+        "条款对照",
+        "规则编号 → 本方案的条款，用于检查结果与门户的规则说明；未列出的规则引用沙坪坝方案的条款",
+        default_factory=dict,
+        examples=[{"F001": "琼科规〔2023〕1号第十一条"}],
     )
+    # Policy model v2 (SPEC §8): panels per review type, who may bid, selection, holidays.
+    review_panels: ReviewPanels = F(
+        "各类评审的专家组要求",
+        "评审类型 → 最少人数与必备专家类型；未列出的类型按 min_panel_size 与默认专家类型",
+        default_factory=dict,
+        examples=[{"acceptance": {"min_size": 5, "roles": ["peer-tech", "end-user-head"]}}],
+    )
+    max_winners: int = F("每张榜单最多入选申报数", "大于 1 即赛马制：多个入选申报并行资助", default=1, ge=1)
+    bidder_kinds: BidderKinds = F("可揭榜的揭榜方类别", BIDDER_KIND_HELP, default_factory=lambda: ["unit"], min_length=1)
+    responsibility_letter: bool = F("须签军令状", "true：每份申报须承诺军令状（declarations.responsibility_letter）", default=False)
+    approval_required: bool = F(
+        "须经立项审定", "true：项目还须有通过的立项审定（approval 评审）；顺序为 揭榜评审 → 立项审定 → 公示 → 任务书", default=False
+    )
+    holidays: HolidayCalendar = F(
+        "补充的节假日安排",
+        "chinese-calendar 尚未收录的年份：年份 → 放假日与调休上班日，依据国务院办公厅的节假日安排通知",
+        default_factory=dict,
+        examples=[{2027: {"rest": ["2027-01-01"], "work": ["2027-02-07"]}}],
+        json_schema_extra={"propertyNames": {"pattern": r"^20\d{2}$"}},
+    )
+
+    @model_validator(mode="after")
+    def _holiday_years(self) -> Policy:
+        check_holiday_years(self.holidays)
+        return self
+
+    def calendar(self) -> Holidays:
+        """The years this programme supplies, for counting working days."""
+        return holidays_of(self.holidays)
 
 
 class Approvals(Strict, title="批准的核验"):
@@ -54,11 +109,16 @@ class Approvals(Strict, title="批准的核验"):
 
 class Program(Record):
     kind: Literal["program"] = F("记录类型")
-    id: str = F("方案代码", "如 shapingba", pattern=ID_PATTERNS["program"])
+    id: str = F("方案代码", "如 shapingba", pattern=ID_PATTERNS["program"], examples=["shapingba"])
     issuer: Text = F("发榜单位", "如 重庆市沙坪坝区科学技术局")
     region: Text = F("地区")
+    # Policy model v2 (SPEC §8): where the issuing authority sits.
+    division: str | None = F(
+        "行政区划代码", "发榜单位所在地的六位行政区划代码（GB/T 2260）", default=None, pattern=DIVISION_PATTERN, examples=["500106"]
+    )
+    level: Level | None = F("层级", LEVEL_HELP, default=None)
     mode: Literal["government-led", "enterprise-led", "collaborative"] = F(
-        "组织模式", "government-led 政府主导型 | enterprise-led 企业主导型 | collaborative 政产学合作型"
+        "组织模式", "government-led 政府主导型 | enterprise-led 企业主导型（发榜方为企业，需求单位出资为主）| collaborative 政产学合作型"
     )
     basis: Text = F("政策依据", "实施方案的名称与文号")
     industries: list[Text] = F("重点产业", min_length=1)

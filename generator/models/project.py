@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from generator.models.common import ID_PATTERNS, F, Money, Record, Strict
+from generator.models.common import ID_PATTERNS, F, Money, Record, Ref, Strict
 
 
 class Agreement(Strict, title="任务书"):
@@ -16,7 +16,7 @@ class Agreement(Strict, title="任务书"):
 
 class Outcome(Strict, title="结题情况"):
     date: dt.date = F("结题日期")
-    acceptance: str = F("结题验收评审")
+    acceptance: str = Ref("结题验收评审", "acceptance 评审编号", "review", "R-2026-004")
     category: Literal["basic", "applied", "public-welfare"] = F("评价类别", "basic 基础研究 | applied 应用研究 | public-welfare 社会公益")
     diligent: bool = F("已尽勤勉尽责义务")
     credit_penalty: bool = F("信用惩戒", "宽容失败：勤勉尽责的失败不得惩戒")
@@ -25,9 +25,9 @@ class Outcome(Strict, title="结题情况"):
 class Project(Record):
     kind: Literal["project"] = F("记录类型")
     id: str = F("项目编号", "P-年份-三位序号，与榜单序号一致", pattern=ID_PATTERNS["project"])
-    list: str = F("榜单")
-    bid: str = F("入选申报")
-    review: str = F("揭榜评审")
+    list: str = Ref("榜单", "榜单编号", "list", "L-2024-003")
+    bid: str = Ref("入选申报", "申报编号", "bid", "B-2024-011")
+    review: str = Ref("揭榜评审", "选中本申报的 bid-review 评审编号", "review", "R-2024-006")
     agreement: Agreement = F("任务书")
     subsidy_cny: Money = F("财政资助（元）")
     status: Literal["in-progress", "succeeded", "failed", "terminated"] = F(

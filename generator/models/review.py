@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
-from generator.models.common import CREDIT_CODE_PATTERN, ID_PATTERNS, F, Record, Strict, Text
+from generator.models.common import CREDIT_CODE_PATTERN, ID_PATTERNS, F, Record, Strict, Text, ref_pattern
 
-ReviewType = Literal["list-argumentation", "bid-review", "period-extension", "milestone-check", "acceptance"]
+ReviewType = Literal["list-argumentation", "bid-review", "period-extension", "milestone-check", "acceptance", "approval"]
+Role = Literal["management", "industry", "peer-tech", "end-user-head"]
 
 # Which results each review type may have, and whether its subject is a list or a project.
 RESULTS: dict[str, tuple[str, ...]] = {
@@ -18,6 +19,7 @@ RESULTS: dict[str, tuple[str, ...]] = {
     "bid-review": ("selected", "none"),
     "milestone-check": ("passed", "failed"),
     "acceptance": ("passed", "failed"),
+    "approval": ("approved", "rejected"),
 }
 SUBJECT_KIND: dict[str, str] = {
     "list-argumentation": "list",
@@ -25,13 +27,25 @@ SUBJECT_KIND: dict[str, str] = {
     "bid-review": "list",
     "milestone-check": "project",
     "acceptance": "project",
+    "approval": "review",  # 立项审定: decides on a bid-review's selection (SPEC §8)
 }
-PASSING = frozenset({"pass", "passed", "selected"})
+BidRef = Annotated[str, Field(pattern=ID_PATTERNS["bid"])]
+TYPE_LABELS: dict[str, str] = {
+    "list-argumentation": "榜单论证",
+    "bid-review": "揭榜评审",
+    "period-extension": "周期论证",
+    "milestone-check": "节点检查",
+    "acceptance": "结题验收",
+    "approval": "立项审定",
+}
+PASSING = frozenset({"pass", "passed", "selected", "approved"})
+# A 公示 that ended so that the selection stands.
+PUBLICITY_CLEARED = frozenset({"no-objection", "objections-dismissed"})
 
 
 class Member(Strict, title="专家"):
     name: Text = F("姓名", "不在门户公开")
-    role: Literal["management", "industry", "peer-tech", "end-user-head"] = F(
+    role: Role = F(
         "专家类型", "management 行业主管部门管理专家 | industry 产业一线专家 | peer-tech 同行技术专家 | end-user-head 需求单位负责人"
     )
     affiliation: Text = F("所在单位")
@@ -46,17 +60,34 @@ class Objection(Strict, title="异议"):
 
 
 class Publicity(Strict, title="项目公示"):
+    notice: str | None = F(
+        "公示文号",
+        "同一文号的评审结果合并为一个公示页面（批量公示）",
+        default=None,
+        min_length=1,
+        examples=["琼科公示〔2025〕12号"],
+    )
     start: dt.date = F("公示开始")
     end: dt.date = F("公示结束", "首尾两日均计入工作日")
     channel: str | None = F("异议受理方式", "公示页面上告知公众如何提出异议", default=None)
     objections: list[Objection] = F("异议", "只可追加", default_factory=list)
-    outcome: Literal["pending", "no-objection", "upheld"] = F("公示结果", "pending 公示中 | no-objection 无异议 | upheld 异议成立")
+    outcome: Literal["pending", "no-objection", "objections-dismissed", "upheld"] = F(
+        "公示结果",
+        "pending 公示中 | no-objection 公示期满无异议 | objections-dismissed 公示期满，异议经核查不成立 | upheld 异议成立",
+    )
 
 
 class IndicatorResult(Strict, title="指标完成情况"):
-    id: str = F("指标编号", pattern=r"^I\d{1,2}$")
+    id: str = F("指标编号", "榜单考核指标的编号", pattern=r"^I\d{1,2}$", examples=["I2"])
     achieved: bool = F("是否达成")
-    evidence: Text = F("佐证材料")
+    evidence: str | None = F("佐证材料", "如 第三方检测报告", default=None, min_length=1)
+    waiver: str | None = F(
+        "未达成指标的认定",
+        "验收通过而该指标未达成时必填：专家组认定的理由",
+        default=None,
+        min_length=1,
+        examples=["经专家组认定该指标因标准调整不再适用"],
+    )
 
 
 class Review(Record):
@@ -64,15 +95,23 @@ class Review(Record):
     id: str = F("评审编号", "R-年份-三位序号", pattern=ID_PATTERNS["review"])
     type: ReviewType = F(
         "评审类型",
-        "list-argumentation 榜单论证 | bid-review 揭榜评审 | period-extension 周期论证 | milestone-check 节点检查 | acceptance 结题验收",
+        "list-argumentation 榜单论证 | bid-review 揭榜评审 | period-extension 周期论证 | milestone-check 节点检查 | "
+        "acceptance 结题验收 | approval 立项审定",
     )
-    subject: str = F("评审对象", "榜单编号（论证、揭榜评审）或项目编号（节点检查、验收）")
+    subject: str = F(
+        "评审对象",
+        "榜单编号（论证、揭榜评审）、项目编号（节点检查、验收）或揭榜评审编号（立项审定）",
+        pattern=ref_pattern("list", "project", "review"),
+        examples=["L-2024-003", "P-2024-003", "R-2024-006"],
+    )
     date: dt.date = F("评审日期")
     panel: list[Member] = F("专家组", min_length=1)
     conflicts_declared: bool = F("已签署回避声明")
     opinion: Text = F("评审意见")
-    result: str = F("评审结论", "论证：pass|revise|reject；揭榜评审：selected|none；节点检查、验收：passed|failed")
-    selected: list[str] = F("入选申报", "揭榜评审结论为 selected 时必填", default_factory=list)
+    result: str = F(
+        "评审结论", "论证：pass|revise|reject；揭榜评审：selected|none；节点检查、验收：passed|failed；立项审定：approved|rejected"
+    )
+    selected: list[BidRef] = F("入选申报", "揭榜评审结论为 selected 时必填", default_factory=list, examples=[["B-2024-011"]])
     publicity: Publicity | None = F("项目公示", "揭榜评审入选后公示", default=None)
     indicator_results: list[IndicatorResult] = F("指标完成情况", "仅结题验收", default_factory=list)
 

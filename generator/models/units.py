@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from generator.models.common import Unit
+from generator.models.common import Bidder, Unit
 
 
 def normalise_name(name: str) -> str:
@@ -15,8 +15,9 @@ def normalise_name(name: str) -> str:
     return "".join(ch for ch in text if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
 
 
-def same_unit(name: str, code: str | None, unit: Unit) -> bool:
-    """Whether a unit named ``name`` (with ``code`` when known) is ``unit``."""
-    if code:
+def same_unit(name: str, code: str | None, unit: Unit | Bidder) -> bool:
+    """Whether a unit named ``name`` (with ``code`` when known) is ``unit``: by code when both
+    have one, else by name (teams and individuals have no code)."""
+    if code and unit.credit_code:
         return code == unit.credit_code
     return normalise_name(name) == normalise_name(unit.name)

@@ -56,7 +56,7 @@ def entries(view: PublicView, url: Url) -> list[Entry]:
                 notice.id,
                 pub.start,
                 f"评审结果公示：{lst.title}",
-                url(Target(f"notices/{notice.id}.md")),
+                url(_target(view, notice.id)),
                 f"拟入选：{winners}；公示期 {pub.start} 至 {pub.end}",
             )
         )
@@ -115,7 +115,7 @@ def events(view: PublicView, url: Url) -> list[Event]:
                 pub.start,
                 pub.end,
                 f"公示期：{view.list_of(notice).title}",
-                url(Target(f"notices/{notice.id}.md")),
+                url(_target(view, notice.id)),
             )
         )
     return sorted(out, key=lambda e: (e.start, e.uid))
@@ -160,3 +160,9 @@ def _fold(line: str, limit: int = 75) -> Iterator[str]:
         chunk += ch
         size += width
     yield chunk if first else f" {chunk}"
+
+
+def _target(view: PublicView, record_id: str) -> Target:
+    target = view.target(record_id)
+    assert target is not None, f"{record_id} is in the feed but not public"
+    return target

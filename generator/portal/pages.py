@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from generator import export
 from generator.models.common import RECORD_ID
+from generator.models.programme import percent as share_percent
 from generator.parallel import parallel_map
 from generator.portal import labels, views
 from generator.portal.text import cn_date, escape, paragraphs, percent, sanitised_markdown, yuan
@@ -88,6 +89,7 @@ def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         yuan=yuan,
         date=cn_date,
         percent=lambda pair: percent(*pair),
+        share=share_percent,
         label=lambda code, table: table.get(code, code),
         field_title=labels.field_title,
         anchor=_anchor,
@@ -158,7 +160,9 @@ def _jobs(view: PublicView, providers: Providers) -> Iterator[tuple[str, str, st
     yield "projects.md.j2", "projects/index.md", None, {}
     data = {"tables": export.TABLES, "fields": export.field_docs(), "format": export.FORMAT, "version": export.VERSION}
     yield "data.md.j2", "data.md", None, data
-    head, _, rules = example_ids(render_catalogue("markdown")).partition("\n## ")
+    program = view.program
+    catalogue = render_catalogue("markdown", program.policy.citations if program else None, program.basis if program else None)
+    head, _, rules = example_ids(catalogue).partition("\n## ")
     yield "rules.md.j2", "rules.md", None, {"intro": Markup(head.partition("\n")[2]), "catalogue": Markup("## " + rules)}
     if providers.decisions:
         yield "decisions.md.j2", "decisions.md", None, {"decisions": providers.decisions(view.ids)}
@@ -166,8 +170,11 @@ def _jobs(view: PublicView, providers: Providers) -> Iterator[tuple[str, str, st
         yield "list.md.j2", f"lists/{lst.id}.md", lst.id, {"lst": lst}
     for call in view.calls:
         yield "call.md.j2", f"calls/{call.id}.md", call.id, {"call": call}
-    for notice in view.notices:
-        yield "notice.md.j2", f"notices/{notice.id}.md", notice.id, {"notice": notice}
+    for group in view.notice_pages:  # a batch 公示 (one notice, several reviews) is one page
+        if len(group) == 1:
+            yield "notice.md.j2", f"notices/{group[0].id}.md", group[0].id, {"notice": group[0]}
+        else:
+            yield "notice_batch.md.j2", view.notice_page(group[0]).page, group[0].id, {"notices": group}
     for project in view.projects:
         yield "project.md.j2", f"projects/{project.id}.md", project.id, {"project": project}
 

@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator import dates
-from generator.models import Award, Bid, Call, ChallengeList, Project, Review
-from generator.models.listing import Amendment, Indicator
-from generator.portal.labels import LIST_STATUS
+from generator.models import Award, Bid, Call, ChallengeList, Policy, Project, Review
+from generator.models.listing import Amendment, Indicator, effective_issuer
+from generator.models.review import Publicity
+from generator.portal.labels import LIST_STATUS, PAYER_KIND, PUBLICITY_OUTCOME
 from generator.public.view import PublicView
 
 
@@ -62,7 +63,8 @@ def _call_open(view: PublicView, lst: ChallengeList) -> bool:
 
 
 def paid_of(view: PublicView, project: Project) -> int:
-    return sum(a.amount_cny for a in view.awards_of(project))
+    """The subsidy paid to a project so far (the end user's and other payers' money is not the subsidy)."""
+    return sum(a.amount_cny for a in view.awards_of(project) if a.funding_source == "subsidy")
 
 
 @dataclass(frozen=True)
@@ -137,14 +139,26 @@ def amendments(view: PublicView, limit: int | None = None) -> list[AmendmentNoti
 @dataclass(frozen=True)
 class Payment:
     award: Award
-    cumulative_cny: int
+    payer: str  # who paid it
+    cumulative_cny: int | None  # the subsidy paid so far, after a subsidy award; None for another payer's
+
+
+@dataclass(frozen=True)
+class PayerTotal:
+    """One payer of a project: what it committed on the list (the subsidy: in the agreement) and has paid."""
+
+    label: str  # 财政资助 | 需求单位投入 | 其他出资
+    payer: str
+    committed_cny: int
+    paid_cny: int
 
 
 @dataclass(frozen=True)
 class Finance:
     subsidy_cny: int
-    paid_cny: int
+    paid_cny: int  # of the subsidy
     payments: list[Payment]
+    by_payer: list[PayerTotal]
 
     @property
     def share(self) -> int:
@@ -153,13 +167,58 @@ class Finance:
 
 
 def finance(view: PublicView, project: Project) -> Finance:
-    """Awards paid against the subsidy, with the running total after each payment."""
-    total = 0
-    payments = []
+    """Awards paid to a project: the subsidy's running total after each subsidy payment, and
+    what each payer committed and paid (payers of the list that paid nothing yet included)."""
+    lst, program = view.list_of(project), view.program
+    issuer = program.issuer if program else ""
+    total, payments = 0, []
+    paid: dict[tuple[str, str], int] = {}
     for award in view.awards_of(project):
-        total += award.amount_cny
-        payments.append(Payment(award, total))
-    return Finance(project.subsidy_cny, total, payments)
+        key = _payer_key(award, lst, issuer)
+        paid[key] = paid.get(key, 0) + award.amount_cny
+        if award.funding_source == "subsidy":
+            total += award.amount_cny
+        payments.append(Payment(award, key[1], total if award.funding_source == "subsidy" else None))
+    committed = {(label, name): amount for label, name, _, amount in funding_sources(view, lst)}
+    committed[("财政资助", issuer)] = project.subsidy_cny  # the agreement's subsidy, not the list's ceiling
+    by_payer = [PayerTotal(label, name, amount, paid.get((label, name), 0)) for (label, name), amount in committed.items()]
+    by_payer += [PayerTotal(label, name, 0, amount) for (label, name), amount in paid.items() if (label, name) not in committed]
+    return Finance(project.subsidy_cny, total, payments, by_payer)
+
+
+def _payer_key(award: Award, lst: ChallengeList, issuer: str) -> tuple[str, str]:
+    if award.payer is not None:
+        return "其他出资", award.payer.name
+    if award.funding_source == "end-user":
+        return "需求单位投入", lst.end_user.name
+    return "财政资助", issuer
+
+
+FundingSource = tuple[str, str, str, int]  # (label, payer, kind, amount)
+
+
+def funding_sources(view: PublicView, lst: ChallengeList) -> list[FundingSource]:
+    """Every payer of a list with its commitment: the subsidy, the end user, each other payer.
+    In an enterprise-led programme the end user, who pays most, comes first."""
+    program = view.program
+    subsidy: FundingSource = ("财政资助", program.issuer if program else "", "财政资金", lst.funding.subsidy_cny)
+    end_user: FundingSource = ("需求单位投入", lst.end_user.name, "需求单位", lst.funding.end_user_cny)
+    others = [("其他出资", o.payer.name, PAYER_KIND[o.kind], o.amount_cny) for o in lst.funding.others]
+    first = [end_user, subsidy] if program and program.mode == "enterprise-led" else [subsidy, end_user]
+    return [*first, *others]
+
+
+def issuer_name(view: PublicView, lst: ChallengeList) -> str:
+    """The list's 发榜方: as the list names it; else, in an enterprise-led programme, the end user
+    (the enterprise that poses the problem); else the programme's issuer."""
+    return effective_issuer(lst, view.program)
+
+
+def outcome_label(pub: Publicity) -> str:
+    """How a 公示's outcome reads: an objection found groundless is never called 无异议."""
+    if pub.outcome == "no-objection" and any(o.outcome == "dismissed" for o in pub.objections):
+        return PUBLICITY_OUTCOME["objections-dismissed"]
+    return PUBLICITY_OUTCOME[pub.outcome]
 
 
 @dataclass(frozen=True)
@@ -199,10 +258,11 @@ def call_state(view: PublicView, call: Call) -> str:
     return "已截止"
 
 
-def working_days(start: dt.date, end: dt.date) -> int | None:
-    """Chinese working days from start to end, both counted (holidays and 调休 included);
-    None when the published calendar does not cover those years (then no count is shown)."""
-    count, uncovered = dates.working_days(start, end)
+def working_days(start: dt.date, end: dt.date, policy: Policy | None = None) -> int | None:
+    """Chinese working days from start to end, both counted (holidays and 调休 included, and the
+    years the programme supplies in ``policy.holidays``); None when no calendar covers those
+    years (then no count is shown)."""
+    count, uncovered = dates.working_days(start, end, policy.calendar() if policy else dates.NO_HOLIDAYS)
     return None if uncovered else count
 
 

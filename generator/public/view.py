@@ -52,6 +52,30 @@ class PublicView:
         return sorted(public, key=lambda r: (r.publicity.start, r.id) if r.publicity else (self.as_of, r.id), reverse=True)
 
     @cached_property
+    def notice_pages(self) -> list[list[Review]]:
+        """Public notices as 公示 pages, newest first: the reviews that name one notice
+        (``publicity.notice``, a batch 公示) share a page, any other review has its own."""
+        pages: dict[tuple[str, str], list[Review]] = {}
+        for notice in self.notices:
+            number = notice.publicity.notice if notice.publicity else None
+            pages.setdefault(("notice", number) if number else ("review", notice.id), []).append(notice)
+        return [sorted(group, key=lambda r: r.id) for group in pages.values()]
+
+    @cached_property
+    def _notice_page(self) -> dict[str, list[Review]]:
+        return {n.id: group for group in self.notice_pages for n in group}
+
+    def notice_page(self, notice: Review) -> Target:
+        """Where a public notice is shown: its own page, or its section of a batch 公示 page."""
+        group = self._notice_page[notice.id]
+        return Target(f"notices/{group[0].id}.md", notice.id if len(group) > 1 else None)
+
+    def approval_of(self, notice: Review) -> Review | None:
+        """The passed 立项审定 of a public notice: its result and date are shown, never the record."""
+        found = [r for r in self.corpus.reviews_by_subject.get(notice.id, []) if r.type == "approval" and r.id not in self._hidden]
+        return max(found, key=lambda r: (r.date, r.id)) if found else None
+
+    @cached_property
     def projects(self) -> list[Project]:
         return self._public(self.corpus.projects)
 
@@ -135,9 +159,9 @@ class PublicView:
         if isinstance(rec, Call):
             return Target(f"calls/{rec.id}.md")
         if isinstance(rec, Review):
-            return Target(f"notices/{rec.id}.md")
+            return self.notice_page(rec)
         if isinstance(rec, Bid):
-            return Target(f"notices/{self._notice_of_bid[rec.id].id}.md", rec.id)
+            return Target(self.notice_page(self._notice_of_bid[rec.id]).page, rec.id)
         if isinstance(rec, Project):
             return Target(f"projects/{rec.id}.md")
         if isinstance(rec, Milestone | Award):

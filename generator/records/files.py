@@ -19,6 +19,7 @@ from generator.models.common import share_fields_sets
 from generator.parallel import parallel_map
 from generator.records.load import Document, compose, parse, to_json
 from generator.records.locate import FieldPath, dotted, locate
+from generator.records.placeholders import placeholders
 from generator.schemas import schema_errors
 
 
@@ -122,6 +123,9 @@ def shape(path: str, raw: bytes | OSError) -> FileResult | tuple[Document, str]:
         return FileResult(
             path, None, (_at(doc.node, path, ("kind",), "S004", f"无法确定记录类型：kind 不是已知类型，文件也不在 {where} 之一中。"),)
         )
+    left = list(placeholders(data))
+    if left:
+        return FileResult(path, None, tuple(_at(doc.node, path, p, "S007", _placeholder_message(p, text), data) for p, text in left))
     errors = list(schema_errors(kind, to_json(data)))
     if errors:
         return FileResult(path, None, tuple(_at(doc.node, path, p, "S003", m, data) for p, m in errors))
@@ -139,6 +143,10 @@ def model(path: str, raw: bytes, kind: str, data: object, node: yaml.Node | None
     share_fields_sets(record)
     record.attach(Source(path, load=partial(compose, raw)) if plain else Source(path, node))
     return FileResult(path, record, ())
+
+
+def _placeholder_message(field: FieldPath, text: str) -> str:
+    return f"{dotted(field) or '记录'} 仍是占位内容“{text.strip()}”：请填写实际内容。"
 
 
 def _kind_for(path: str, data: object) -> str | None:

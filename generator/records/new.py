@@ -1,11 +1,17 @@
 """``jiebang new KIND [--from ID]``: a new record file with the next free id.
 
 The template is generated from the kind's model, so it never drifts from the schema:
-every required field appears with a placeholder (``待填写``, 0, today's date, the first
-allowed value, the initial status) and a comment with the field's Chinese title and
-help. With ``--from`` the source file is copied and only its id (and the schema
-modeline, if the depth differs) is replaced. The file parses; its placeholders fail
-the schema and the rules until an official fills them in, which is the point.
+every required field appears with the placeholder ``待填写`` (a list with one, a table of
+them) and a comment with the field's Chinese title and help; only the kind, the id, the
+initial status, ``restricted: false`` and the project of a milestone or award are filled
+in. The file parses, and S007 rejects it until every placeholder is filled in, which is
+the point: no amount, date or choice is ever guessed for the official. A list in an
+enterprise-led programme also gets its 发榜方 (the enterprise) to fill in.
+
+With ``--from`` the source file is copied and only its id (and the schema modeline, if
+the depth differs) is replaced. A bid is copied only into a new bid of a unit that has
+no live bid on that list (a unit re-bidding after withdrawing): the copy is submitted
+again, its date left to fill in.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -26,8 +32,8 @@ from generator.errors import CannotRun
 from generator.layout import RECORDS, SUFFIXES
 from generator.models import KINDS
 from generator.records.load import parse
+from generator.records.placeholders import PLACEHOLDER
 
-PLACEHOLDER = "待填写"
 INITIAL_STATUS = {"need": "submitted", "list": "draft", "bid": "submitted", "project": "in-progress"}
 PREFIX = {"need": "N", "list": "L", "bid": "B", "review": "R", "project": "P", "call": "C", "milestone": "M", "award": "A"}
 MODELINE = "# yaml-language-server: $schema="
@@ -67,6 +73,8 @@ def new_record(
             raise CannotRun("records/program.yaml 已存在：每个记录仓库只有一个方案文件。")
         return NewRecord(f"{RECORDS}/program.yaml", program_template(today))
     copied = _source_text(files, kind, source) if source else None
+    if copied is not None and kind == "bid":
+        _refuse_duplicate_bid(files, copied, str(source))
     if kind in ("milestone", "award"):
         project = project or (_project_of(source) if source else None)
         if not project or not _PROJECT.match(project):
@@ -77,13 +85,14 @@ def new_record(
     rel = _place(root, kind, new_id, year or today.year)
     depth = len(PurePosixPath(rel).parts) - 1
     if copied is None:
-        return NewRecord(rel, _template(kind, new_id, today, depth, project))
-    return NewRecord(rel, _copy(copied, new_id, kind, depth))
+        return NewRecord(rel, _template(kind, new_id, depth, project, _mode(files)))
+    text = _copy(copied, new_id, kind, depth)
+    return NewRecord(rel, _resubmitted(text) if kind == "bid" else text)
 
 
 def program_template(today: dt.date) -> str:
     """``records/program.yaml`` with every required field to fill in (``待填写``)."""
-    return _template("program", PLACEHOLDER, today, 1)
+    return _template("program", PLACEHOLDER, 1)
 
 
 def next_id(kind: str, taken: set[str], year: int, project: str | None = None) -> str:
@@ -147,7 +156,7 @@ def _copy(text: str, new_id: str, kind: str, depth: int) -> str:
     return "".join(lines)
 
 
-def _template(kind: str, new_id: str, today: dt.date, depth: int, project: str | None = None) -> str:
+def _template(kind: str, new_id: str, depth: int, project: str | None = None, mode: str | None = None) -> str:
     preset: dict[str, str] = {"kind": kind, "id": new_id, "restricted": "false"}
     if kind in INITIAL_STATUS:
         preset["status"] = INITIAL_STATUS[kind]
@@ -155,51 +164,46 @@ def _template(kind: str, new_id: str, today: dt.date, depth: int, project: str |
         preset["project"] = project
     lines = [modeline(kind, depth)]
     for name, info in KINDS[kind].model.model_fields.items():
-        if name in preset:
-            lines.append(f"{name}: {preset[name]}{_comment(info)}")
+        key = info.alias or name
+        if key in preset:
+            lines.append(f"{key}: {preset[key]}{_comment(info)}")
         elif info.is_required():
-            lines.extend(_field(name, info.annotation, info, 0, today))
+            lines.extend(_field(key, info.annotation, info, 0))
+        elif kind == "list" and name == "issuer" and mode == "enterprise-led":
+            lines.extend(_enterprise_issuer(info))
     return "\n".join(lines) + "\n"
 
 
-def _field(name: str, annotation: Any, info: FieldInfo | None, indent: int, today: dt.date) -> list[str]:
+def _enterprise_issuer(info: FieldInfo) -> list[str]:
+    """企业主导型: the list is issued by the enterprise that poses the problem and pays most of it."""
+    body = _model(_unwrap(info.annotation), 2)
+    return ["issuer:  # 发榜方：企业主导型方案中为出题并出资的企业（通常即需求单位），需求单位投入应为主要资金来源",
+            *(line.replace(f"type: {PLACEHOLDER}", "type: enterprise") for line in body)]  # fmt: skip
+
+
+def _field(name: str, annotation: Any, info: FieldInfo | None, indent: int) -> list[str]:
     pad = " " * indent
     annotation = _unwrap(annotation)
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     comment = _comment(info)
     if _is_model(annotation):
-        return [f"{pad}{name}:{comment}", *_model(annotation, indent + 2, today)]
+        return [f"{pad}{name}:{comment}", *_model(annotation, indent + 2)]
     if origin is list and args and _is_model(_unwrap(args[0])):
-        body = _model(_unwrap(args[0]), indent + 4, today)
+        body = _model(_unwrap(args[0]), indent + 4)
         body[0] = f"{pad}  - {body[0].lstrip()}"
         return [f"{pad}{name}:{comment}", *body]
     if origin is dict and args and _is_model(_unwrap(args[1])):
-        return [f"{pad}{name}:{comment}", f"{pad}  {PLACEHOLDER}:", *_model(_unwrap(args[1]), indent + 4, today)]
-    return [f"{pad}{name}: {_scalar(annotation, today)}{comment}"]
+        return [f"{pad}{name}:{comment}", f"{pad}  {PLACEHOLDER}:", *_model(_unwrap(args[1]), indent + 4)]
+    value = f"[{PLACEHOLDER}]" if origin in (list, tuple) else PLACEHOLDER
+    return [f"{pad}{name}: {value}{comment}"]
 
 
-def _model(model: type[BaseModel], indent: int, today: dt.date) -> list[str]:
+def _model(model: type[BaseModel], indent: int) -> list[str]:
     lines: list[str] = []
     for name, info in model.model_fields.items():
         if info.is_required():
-            lines.extend(_field(name, info.annotation, info, indent, today))
+            lines.extend(_field(info.alias or name, info.annotation, info, indent))
     return lines
-
-
-def _scalar(annotation: Any, today: dt.date) -> str:
-    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
-    if origin is Literal:  # the first choice, except that a list is released nationwide (B006)
-        return "national" if "national" in args else str(args[0])
-    if origin in (list, tuple):
-        items = [a for a in args if a is not Ellipsis] or [str]
-        return "[" + ", ".join(_scalar(_unwrap(a), today) for a in items) + "]"
-    if annotation is bool:
-        return "false"
-    if annotation is int:
-        return "0"
-    if annotation is dt.date:
-        return today.isoformat()
-    return PLACEHOLDER
 
 
 def _comment(info: FieldInfo | None) -> str:
@@ -223,3 +227,45 @@ def _unwrap(annotation: Any) -> Any:
 
 def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _mode(files: dict[str, Path]) -> str | None:
+    """The programme's organising mode, if program.yaml says it plainly."""
+    path = files.get("program")
+    mode = _mapping(parse("program.yaml", path.read_bytes())[0]).get("mode") if path is not None else None
+    return mode if isinstance(mode, str) else None
+
+
+def _refuse_duplicate_bid(files: dict[str, Path], text: str, source: str) -> None:
+    """A bid is copied only for a unit with no live bid on that list: never a second bid of one unit."""
+    data = _mapping(parse("source.yaml", text.encode("utf-8"))[0])
+    list_id, lead = data.get("list"), _mapping(data.get("lead"))
+    who = _bidder_key(lead)
+    for stem, path in sorted(files.items()):
+        raw = path.read_bytes() if stem.startswith("B-") else b""
+        if not isinstance(list_id, str) or list_id.encode("utf-8") not in raw:
+            continue  # read as YAML only the bids that name the list
+        bid = _mapping(parse(path.name, raw)[0])
+        if bid.get("list") == list_id and bid.get("status") == "submitted" and _bidder_key(_mapping(bid.get("lead"))) == who:
+            raise CannotRun(
+                f"不能复制 {source}：{lead.get('name', '')} 在榜单 {list_id} 上已有有效申报 {stem}，"
+                "同一单位对同一榜单只能有一份有效申报。请直接修改该申报；如需重新申报，先将其撤回（status: withdrawn）。"
+            )
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """A parsed document's data, or a nested value, when it is a mapping; else empty."""
+    if value is not None and hasattr(value, "data"):
+        value = value.data
+    return value if isinstance(value, dict) else {}
+
+
+def _bidder_key(lead: dict[str, Any]) -> str:
+    """A bidder's identity: its credit code, else (a team or an individual) its name."""
+    return str(lead.get("credit_code") or lead.get("name") or "")
+
+
+def _resubmitted(text: str) -> str:
+    """A copied bid as a new submission: status submitted, its date left to fill in."""
+    text = re.sub(r"(?m)^(status:[ \t]*)withdrawn\b", r"\g<1>submitted", text)
+    return re.sub(r"(?m)^(submitted:[ \t]*)[^\s#]+", rf"\g<1>{PLACEHOLDER}", text)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from generator.diagnostics import WARNING, Diagnostic, Level
+from generator.diagnostics import Diagnostic, Level
 from generator.models import Finding, Policy
 from generator.models.corpus import Corpus
 from generator.records.locate import dotted, locate
@@ -42,17 +42,6 @@ class Rule:
 
 
 REGISTRY: dict[str, Rule] = {}
-
-
-@dataclass(frozen=True)
-class Advisory(Finding):
-    """A finding shown as a warning whatever its rule's level: the rule could not decide
-    with certainty and says so instead of guessing silently (T005 for a year the holiday
-    calendar does not cover). It never makes a failing rule pass."""
-
-
-def advisory(finding: Finding) -> Advisory:
-    return Advisory(finding.record, finding.path, finding.message)
 
 
 def _register(rule_: Rule) -> Rule:
@@ -119,7 +108,7 @@ def to_diagnostic(rule_: Rule, finding: Finding, cites: str | None = None) -> Di
         line=line,
         column=column,
         rule=rule_.id,
-        level=WARNING if isinstance(finding, Advisory) else rule_.level,
+        level=rule_.level,
         message=message + suffix,
         record=finding.record.id,
         field=dotted(finding.path) or None,

@@ -13,7 +13,7 @@ from generator.models.listing import PUBLIC_LIST_STATUSES
 from generator.models.program import SCOPE_ORDER
 from generator.rules.base import rule
 
-SCOPE_LABELS = {"district": "区内", "municipal": "市内", "national": "全国", "global": "全球"}
+SCOPE_LABELS = {"district": "区内", "municipal": "市内", "provincial": "省内", "national": "全国", "global": "全球"}
 
 
 @rule("B001", level=ERROR, cites="第五条（二）")
@@ -29,7 +29,7 @@ def end_user_does_not_bid(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
         if lst is None:
             continue
         for path, unit in [(("lead",), bid.lead), *((("partners", i), p) for i, p in enumerate(bid.partners))]:
-            if unit.credit_code == lst.end_user.credit_code:
+            if unit.credit_code is not None and unit.credit_code == lst.end_user.credit_code:
                 yield bid.finding(
                     (*path, "credit_code"),
                     f"揭榜单位“{unit.name}”（{unit.credit_code}）就是榜单 {lst.id} 的需求单位“{lst.end_user.name}”。",
@@ -139,8 +139,8 @@ def joint_bid_allowed(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
 def release_scope_wide_enough(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
     """榜单发布范围不宜窄于方案规定的最小范围。
 
-    Why: 第一条要求面向全国张榜（policy.min_release_scope）。限定发布范围的榜单（restricted: true，特定发布范围）
-    本就只向特定对象发布，不作提醒。
+    Why: 第一条要求面向全国张榜（policy.min_release_scope）。范围由窄到宽为 区内 < 市内 < 省内 < 全国 < 全球。
+    限定发布范围的榜单（restricted: true，特定发布范围）本就只向特定对象发布，不作提醒。
     Fails: eligibility.scope: municipal，而 min_release_scope 为 national。
     Passes: eligibility.scope: national 或 global。
     """

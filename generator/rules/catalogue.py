@@ -31,10 +31,13 @@ INTRO = """\
 每次提交和合并请求都按以下规则检查 `records/` 中的记录。**错误**使检查失败、不能合并；**警告**只作提醒。
 每条检查结果都写明文件、行号、规则编号和依据，例如：
 
-    records/lists/L-2024-003.yaml:14:3: error F001 资助强度 120000 元超过重点项目上限 100000 元（第七条）
+    records/lists/L-2024-003.yaml:14:3: error F001 资助强度 120000 元超过重点项目上限 100000 元（{f001}）
 
 资助上限、实施周期、专家组人数、公示工作日数和最小发布范围都取自 `records/program.yaml` 的 `policy`，
-换一个地区或企业主导型项目只需修改该文件。依据中的条款编号指《重庆市沙坪坝区科技攻关“揭榜挂帅”项目实施方案》。"""
+换一个地区或企业主导型项目只需修改该文件。依据中的条款编号指{basis}。"""
+REFERENCE_BASIS = "《重庆市沙坪坝区科技攻关“揭榜挂帅”项目实施方案》"
+# A programme with its own regulation: the examples in the rule texts still come from the reference plan.
+OWN_BASIS = "各规则的说明以参考方案沙坪坝区实施方案为例；本方案的条款以每条规则的“依据”为准。"
 
 
 def ordered() -> list[Rule]:
@@ -43,8 +46,9 @@ def ordered() -> list[Rule]:
     return sorted(catalogue(), key=lambda r: (families.index(r.id[0]), r.id))
 
 
-def render(fmt: str = "text", citations: Mapping[str, str] | None = None) -> str:
-    """The catalogue as text, Markdown or JSON; ``citations`` are a programme's own articles."""
+def render(fmt: str = "text", citations: Mapping[str, str] | None = None, basis: str | None = None) -> str:
+    """The catalogue as text, Markdown or JSON; ``citations`` are a programme's own articles and
+    ``basis`` its regulation (the Markdown page names it; the reference plan when None)."""
     rules = [replace(r, cites=(citations or {}).get(r.id, r.cites)) for r in ordered()]
     if fmt == "json":
         return json.dumps(
@@ -53,7 +57,7 @@ def render(fmt: str = "text", citations: Mapping[str, str] | None = None) -> str
             indent=2,
         )
     if fmt == "markdown":
-        return _markdown(rules)
+        return _markdown(rules, basis)
     return "\n".join(f"{r.id}  {LEVELS[str(r.level)]}  {r.title}  〔{r.cites}〕" for r in rules)
 
 
@@ -71,8 +75,11 @@ def sections(doc: str) -> dict[str, str]:
     return {k: "".join(v) for k, v in out.items()}
 
 
-def _markdown(rules: list[Rule]) -> str:
-    lines = ["# 规则说明", "", INTRO]
+def _markdown(rules: list[Rule], basis: str | None = None) -> str:
+    own = basis is not None and REFERENCE_BASIS not in basis
+    f001 = next((r.cites for r in rules if r.id == "F001"), "")
+    intro = INTRO.format(basis=_escape(basis) if own and basis else REFERENCE_BASIS, f001=f001)
+    lines = ["# 规则说明", "", intro + (OWN_BASIS if own else "")]
     family = ""
     for r in rules:
         if r.id[0] != family:

@@ -93,9 +93,12 @@ def status_follows_lifecycle(base: Corpus, head: Corpus, today: dt.date) -> Iter
     Why: 第八条规定的流程（论证、确定、发布、揭榜……）每一步都是一次审批；跳步或倒退绕过了审批。
     榜单：draft → argued → approved → published → closed → awarded | unclaimed，argued → draft，未揭榜前任一状态 → withdrawn；
     申报：submitted → withdrawn；项目：in-progress → succeeded | failed | terminated；需求：submitted → refined | declined。
-    Fails: 榜单从 draft 直接改为 published；从 awarded 改回 draft。
-    Passes: 榜单从 approved 改为 published；申报从 submitted 改为 withdrawn；新建的记录（基准中没有）。
+    撤回榜单时须同时写明撤榜日期与原因（withdrawal），门户据此公告；此前已撤回的榜单不受影响。
+    Fails: 榜单从 draft 直接改为 published；从 awarded 改回 draft；榜单改为 withdrawn 而没有 withdrawal。
+    Passes: 榜单从 approved 改为 published；申报从 submitted 改为 withdrawn；新建的记录（基准中没有）；
+    榜单改为 withdrawn 并填写 withdrawal: {date: 2024-09-01, reason: 需求单位技术路线调整}。
     """
+    yield from _withdrawals_say_why(base, head)
     for attr, edges in EDGES.items():
         for new in getattr(head, attr):
             old = base.get(new.id, type(new))
@@ -107,6 +110,14 @@ def status_follows_lifecycle(base: Corpus, head: Corpus, today: dt.date) -> Iter
                 ("status",),
                 f"{KINDS[new.kind].label}状态从 {old.status} 改为 {new.status}：生命周期中没有这一步（{allowed}）。每一步应单独提交审批。",
             )
+
+
+def _withdrawals_say_why(base: Corpus, head: Corpus) -> Iterator[Finding]:
+    """A list withdrawn in this change records when and why (SPEC §8 ``withdrawal``)."""
+    for new in head.lists:
+        old = base.get(new.id, ChallengeList)
+        if old is not None and old.status != "withdrawn" and new.status == "withdrawn" and new.withdrawal is None:
+            yield new.finding(("status",), f"榜单从 {old.status} 改为 withdrawn，须同时填写撤榜日期与原因（withdrawal），在门户公告。")
 
 
 @change_rule("C004", level=ERROR, cites="公示")

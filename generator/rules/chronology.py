@@ -1,4 +1,4 @@
-"""Date order, T006 (第八条): need → 论证 → 确定 → 发布 → 评审 → 公示 → 任务书 → 节点.
+"""Date order, T006 (第八条): need → 论证 → 确定 → 发布 → 评审 → (立项审定) → 公示 → 任务书 → 节点.
 
 Each check compares one date with the dates that must come before it and reports once,
 naming the latest of them it fails. The bid's own window (opens ≤ submitted ≤ closes) is
@@ -32,8 +32,8 @@ def dates_in_order(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
     """各环节的日期须前后有序。
 
     Why: 第八条规定的流程有先后：需求提交 → 榜单论证 → 榜单确定 → 指南发布（开始受理不早于发布，截止不早于开始）
-    → 申报截止 → 揭榜评审 → 公示（异议不早于公示开始）→ 签订任务书 → 节点在任务书起止日期之内。
-    申报日期是否在受理期内由 T004 检查。
+    → 申报截止 → 揭榜评审 →（须经立项审定的方案：立项审定 →）公示（异议不早于公示开始）→ 签订任务书 →
+    节点在任务书起止日期之内。立项审定晚于它所审定的揭榜评审。申报日期是否在受理期内由 T004 检查。
     Fails: 榜单确定日期早于需求提交日期；公示开始与评审同日；任务书签订早于公示结束；节点日期晚于任务书结束日期。
     Passes: 需求 2024-03-12、论证 2024-04-20、确定 2024-05-10、发布 2024-05-20、截止 2024-06-30、评审 2024-07-05、
     公示 2024-07-08 至 2024-07-12、签订 2024-07-20、节点 2025-07-31（任务书 2024-08-01 至 2026-07-31）。
@@ -45,7 +45,11 @@ def dates_in_order(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
         yield from _after(call, ("closes",), "申报截止日期", call.closes, [(call.opens, "开始受理日期", False)])
     for review in corpus.reviews:
         if review.type == "bid-review":
-            yield from _bid_review_dates(corpus, review)
+            yield from _bid_review_dates(corpus, review, policy)
+        elif review.type == "approval":
+            decided = corpus.get(review.subject, Review)
+            if decided is not None:
+                yield from _after(review, ("date",), "立项审定日期", review.date, [(decided.date, f"揭榜评审 {decided.id} 日期", True)])
     for proj in corpus.projects:
         yield from _project_dates(corpus, proj)
     for ms in corpus.milestones:
@@ -66,7 +70,7 @@ def _list_dates(corpus: Corpus, lst: ChallengeList) -> Iterator[Finding]:
             yield from _after(lst, ("call",), f"申报指南 {call.id} 发布日期", call.published, [(lst.decision.date, "榜单确定日期", True)])
 
 
-def _bid_review_dates(corpus: Corpus, review: Review) -> Iterator[Finding]:
+def _bid_review_dates(corpus: Corpus, review: Review, policy: Policy) -> Iterator[Finding]:
     lst = corpus.get(review.subject, ChallengeList)
     call = corpus.get(lst.call, Call) if lst is not None else None
     if call is not None:
@@ -74,7 +78,11 @@ def _bid_review_dates(corpus: Corpus, review: Review) -> Iterator[Finding]:
     pub = review.publicity
     if pub is None:
         return
-    yield from _after(review, ("publicity", "start"), "公示开始日期", pub.start, [(review.date, "评审日期", True)])
+    befores: list[Before] = [(review.date, "评审日期", True)]
+    if policy.approval_required:
+        approvals = [r for r in corpus.reviews_by_subject.get(review.id, []) if r.type == "approval" and r.result == "approved"]
+        befores += [(r.date, f"立项审定 {r.id} 日期", True) for r in approvals]
+    yield from _after(review, ("publicity", "start"), "公示开始日期", pub.start, befores)
     for i, objection in enumerate(pub.objections):
         yield from _after(
             review, ("publicity", "objections", i, "received"), "异议收到日期", objection.received, [(pub.start, "公示开始日期", False)]

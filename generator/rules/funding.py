@@ -1,13 +1,17 @@
-"""Funding: F001–F005 (第七条, 里程碑式管理与成果兑现, 第五条（一）)."""
+"""Funding of lists and projects: F001, F002, F005–F007 (第七条, 第五条（一））.
+
+What is paid against them (F003, F004, F008) is in payments.py."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from fractions import Fraction
+from typing import TypeVar
 
 from generator.diagnostics import ERROR, WARNING
-from generator.models import Award, ChallengeList, Finding, Milestone, Policy, Project, Review
+from generator.models import ChallengeList, Finding, Policy
 from generator.models.corpus import Corpus
+from generator.models.programme import percent
 from generator.rules.base import rule
 
 
@@ -49,84 +53,6 @@ def bid_within_list_subsidy(corpus: Corpus, policy: Policy) -> Iterator[Finding]
             )
 
 
-@rule("F003", level=ERROR, cites="第七条")
-def awards_within_project_subsidy(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
-    """同一项目的各笔拨付合计不得超过项目的财政资助。
-
-    Why: 任务书约定的财政资助是拨付总额的上限；报告在使累计金额首次超出的那一笔拨付上。
-    Fails: 项目 subsidy_cny: 100000，三笔拨付 30000 + 40000 + 40000。
-    Passes: 三笔拨付 30000 + 40000 + 30000。
-    """
-    for proj in corpus.projects:
-        total = 0
-        for award in sorted(corpus.awards_by_project.get(proj.id, []), key=lambda a: (a.date, a.id)):
-            total += award.amount_cny
-            if total > proj.subsidy_cny:
-                yield award.finding(
-                    ("amount_cny",),
-                    f"项目 {proj.id} 的拨付累计 {total} 元（含本笔 {award.amount_cny} 元）超过项目财政资助 {proj.subsidy_cny} 元。",
-                )
-                break
-
-
-@rule("F004", level=ERROR, cites="里程碑式管理, 成果兑现")
-def award_follows_its_basis(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
-    """资金拨付须有依据：不早于任务书签订；节点拨付须在节点检查通过之后；验收拨付须在结题验收通过之后。
-
-    Why: 里程碑式管理与成果兑现机制要求“成果到了才给钱”，拨付日期与依据必须可查。
-    Fails: 拨付日期早于任务书签订日期；basis: milestone 而节点未检查、检查未通过或检查晚于拨付；
-    basis: acceptance 而项目没有通过的结题验收。
-    Passes: 节点检查 2025-08-10 通过后于 2025-08-20 拨付。
-    """
-    for award in corpus.awards:
-        proj = corpus.get(award.project, Project)
-        if proj is None:
-            continue  # R001
-        problem, floor = _BASIS[award.basis](corpus, award, proj) if award.basis in _BASIS else (None, None)
-        if problem:
-            yield problem
-        floors = [(proj.agreement.signed, f"项目 {proj.id} 任务书签订日期"), *([floor] if floor else [])]
-        not_before, what = max(floors, key=lambda f: f[0])
-        if award.date < not_before:
-            yield award.finding(("date",), f"拨付日期 {award.date} 早于{what} {not_before}。")
-
-
-REVIEW_LABELS = {"milestone-check": "节点检查", "acceptance": "结题验收"}
-Floor = tuple[dt.date, str]  # the award may not precede this date, and what it is
-
-
-def _milestone_basis(corpus: Corpus, award: Award, proj: Project) -> tuple[Finding | None, Floor | None]:
-    if not award.milestone:
-        return award.finding(("basis",), "按节点拨付（basis: milestone）须在 milestone 中注明所依据的节点。"), None
-    ms = corpus.get(award.milestone, Milestone)
-    if ms is None:
-        return None, None  # R001
-    if ms.project != proj.id:
-        return award.finding(("milestone",), f"节点 {ms.id} 属于项目 {ms.project}，不是本笔拨付的项目 {proj.id}。"), None
-    if ms.check is None:
-        return award.finding(("milestone",), f"节点 {ms.id} 尚未经节点检查，不能按节点拨付。"), None
-    return _passed(award, ("milestone",), corpus.get(ms.check, Review), "milestone-check", f"节点 {ms.id} 的检查")
-
-
-def _acceptance_basis(corpus: Corpus, award: Award, proj: Project) -> tuple[Finding | None, Floor | None]:
-    if proj.outcome is None:
-        return award.finding(("basis",), f"项目 {proj.id} 尚无结题情况（outcome），不能按验收拨付。"), None
-    return _passed(award, ("basis",), corpus.get(proj.outcome.acceptance, Review), "acceptance", f"项目 {proj.id} 的结题验收")
-
-
-def _passed(award: Award, path: tuple[str, ...], review: Review | None, kind: str, what: str) -> tuple[Finding | None, Floor | None]:
-    """The award's basis is a passed review of ``kind``: no finding, and the award may not precede it."""
-    if review is None:
-        return None, None  # R001
-    if review.type != kind or review.result != "passed":
-        label = REVIEW_LABELS[kind]
-        return award.finding(path, f"{what} {review.id}（{review.type}，结论 {review.result}）不是通过的{label}，不能按此拨付。"), None
-    return None, (review.date, f"{what}日期")
-
-
-_BASIS = {"milestone": _milestone_basis, "acceptance": _acceptance_basis}
-
-
 @rule("F005", level=WARNING, cites="第三条, 第五条（一）")
 def end_user_commits_money(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
     """需求单位应承诺投入自有研发资金。
@@ -141,3 +67,77 @@ def end_user_commits_money(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
     for lst in corpus.lists:
         if lst.funding.end_user_cny == 0:
             yield lst.finding(("funding", "end_user_cny"), f"榜单需求单位 {lst.end_user.name} 的投入为 0 元。")
+
+
+T = TypeVar("T")
+
+
+def first_over(items: Iterable[T], amount: Callable[[T], int], cap: int) -> tuple[T, int] | None:
+    """The item whose amount first takes the running total over ``cap``, with that total; None
+    while the total stays within it. Money rules report there, once."""
+    total = 0
+    for item in items:
+        total += amount(item)
+        if total > cap:
+            return item, total
+    return None
+
+
+@rule("F006", level=ERROR, cites="第七条")
+def projects_within_list_subsidy(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
+    """项目的财政资助不得超过其榜单的资助强度，同一榜单各项目的财政资助合计也不得超过。
+
+    Why: 第七条：榜单公布的资助强度是这张榜单财政投入的上限，任务书不能突破；赛马制（policy.max_winners 大于 1）
+    下并行资助的几个项目共用这一额度。按项目编号累计，报告在使合计首次超出的那个项目上。
+    Fails: 榜单 funding.subsidy_cny: 100000，项目 subsidy_cny: 500000；同一榜单两个项目各 60000。
+    Passes: 项目 subsidy_cny: 100000；同一榜单两个项目各 50000。
+    """
+    for list_id, projects in sorted(corpus.projects_by_list.items()):
+        lst = corpus.get(list_id, ChallengeList)
+        if lst is None:
+            continue  # R001
+        cap = lst.funding.subsidy_cny
+        over = first_over(sorted(projects, key=lambda p: p.id), lambda p: p.subsidy_cny, cap)
+        if over is None:
+            continue
+        proj, total = over
+        if proj.subsidy_cny > cap:
+            yield proj.finding(("subsidy_cny",), f"项目财政资助 {proj.subsidy_cny} 元超过榜单 {lst.id} 的资助强度 {cap} 元。")
+        else:
+            yield proj.finding(
+                ("subsidy_cny",),
+                f"榜单 {lst.id} 各项目的财政资助合计 {total} 元（含本项目 {proj.subsidy_cny} 元）超过榜单资助强度 {cap} 元。",
+            )
+
+
+@rule("F007", level=ERROR, cites="第七条")
+def grade_formula_holds(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
+    """榜单资助须符合其项目等级的计算方式：不低于资助下限，不超过总投入的规定比例，总投入不低于规定下限。
+
+    Why: 有的方案按总投入核定资助（如财政资助不超过项目总投入的 20%、总投入不低于 500 万元），取自
+    policy.grades 的 subsidy_min_cny、subsidy_max_share 与 total_min_cny，边界值本身合规。总投入 = 财政资助
+    + 需求单位投入 + 其他出资（funding.others）。未设置的项不检查；等级不存在由 F001 报告。
+    Fails: subsidy_max_share: 0.2，财政资助 1000000、需求单位 3000000（总投入 4000000，上限 800000）；
+    total_min_cny: 5000000 而总投入 4000000；subsidy_min_cny: 300000 而财政资助 200000。
+    Passes: 财政资助 1000000、需求单位 3500000、其他出资 500000（总投入 5000000，恰为 20%）。
+    """
+    for lst in corpus.lists:
+        grade = policy.grades.get(lst.grade)
+        if grade is None:
+            continue  # F001
+        subsidy, total = lst.funding.subsidy_cny, lst.funding.total_cny
+        if subsidy < grade.subsidy_min_cny:
+            yield lst.finding(("funding", "subsidy_cny"), f"财政资助 {subsidy} 元低于{grade.label}下限 {grade.subsidy_min_cny} 元。")
+        share = grade.subsidy_max_share
+        if share is not None and subsidy > Fraction(str(share)) * total:
+            yield lst.finding(
+                ("funding", "subsidy_cny"),
+                f"财政资助 {subsidy} 元超过总投入 {total} 元的 {percent(share)}（{_floor(share, total)} 元），{grade.label}不得超过这一比例。",
+            )
+        if grade.total_min_cny is not None and total < grade.total_min_cny:
+            yield lst.finding(("funding",), f"总投入 {total} 元低于{grade.label}规定的下限 {grade.total_min_cny} 元。")
+
+
+def _floor(share: float, total: int) -> int:
+    """The largest whole yuan within ``share`` of ``total``."""
+    return int(Fraction(str(share)) * total)

@@ -1,13 +1,15 @@
-"""Lifecycle prerequisites: L001–L005 (第八条（二）—（七）, 宽容失败机制)."""
+"""Lifecycle prerequisites: L001–L005 (第八条（二）—（七）, 宽容失败机制). Acceptance against outcome, L006–L007, is in acceptance.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from generator.diagnostics import ERROR
-from generator.models import Bid, Call, ChallengeList, Finding, Need, Policy, Review
+from generator.models import Bid, Call, ChallengeList, Finding, Need, Policy, Project, Review
 from generator.models.corpus import Corpus
 from generator.models.listing import PUBLIC_LIST_STATUSES
+from generator.models.review import PUBLICITY_CLEARED
+from generator.public.visibility import restricted_ids
 from generator.rules.base import rule
 
 ARGUED_ON = frozenset({"argued", "approved"}) | PUBLIC_LIST_STATUSES
@@ -61,13 +63,17 @@ def _argumentation_passed(corpus: Corpus, lst: ChallengeList) -> Iterator[Findin
 
 @rule("L002", level=ERROR, cites="第八条（七）")
 def project_follows_publicised_selection(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
-    """立项须有选中该申报、且公示无异议的揭榜评审。
+    """立项须有选中该申报、且公示期满无异议或异议不成立的揭榜评审；须经立项审定的方案还须有通过的立项审定；入选申报数不得超过方案的上限。
 
-    Why: 第八条（七）：揭榜评审结果经公示无异议后，方可签订任务书立项。项目的 review 须是对其榜单（list）
-    的揭榜评审，selected 中有其申报（bid），公示结果为 no-objection。
-    Fails: 公示结果仍为 pending；review 选中的是另一份申报；review 所评榜单不是项目的榜单。
-    Passes: review 为本榜单的揭榜评审，选中本项目的申报，公示无异议。
+    Why: 第八条（七）：揭榜评审结果经公示无异议后，方可签订任务书立项。项目的 review 须是对其榜单（list）的揭榜
+    评审，selected 中有其申报（bid），公示结果为 no-objection 或 objections-dismissed。限定发布范围（涉密）的项目
+    不公开，不要求公示。policy.approval_required 为 true 时，还须有以该揭榜评审为对象、结论为 approved 的立项审定
+    （approval）。每次揭榜评审的入选申报不得多于 policy.max_winners（默认 1；大于 1 即赛马制）。
+    Fails: 公示结果仍为 pending；review 选中的是另一份申报；approval_required 而没有通过的立项审定；
+    max_winners: 1 而 selected 有两份申报。
+    Passes: review 为本榜单的揭榜评审，选中本项目的申报，公示无异议；涉密榜单的项目没有公示。
     """
+    hidden = restricted_ids(corpus)
     for proj in corpus.projects:
         review = corpus.get(proj.review, Review)
         if review is None:
@@ -75,17 +81,46 @@ def project_follows_publicised_selection(corpus: Corpus, policy: Policy) -> Iter
         if review.type != "bid-review":
             yield proj.finding(("review",), f"{review.id} 是 {review.type} 评审，不是揭榜评审（bid-review）。")
             continue
-        if review.subject != proj.list:
-            yield proj.finding(("list",), f"项目榜单 {proj.list} 与揭榜评审 {review.id} 所评榜单 {review.subject} 不一致。")
-        if proj.bid not in review.selected:
-            chosen = "、".join(review.selected) or "无"
-            yield proj.finding(("bid",), f"申报 {proj.bid} 不在揭榜评审 {review.id} 的入选名单（{chosen}）中。")
-        if review.publicity is None:
-            yield proj.finding(("review",), f"揭榜评审 {review.id} 尚未公示，不能立项。")
-        elif review.publicity.outcome != "no-objection":
-            yield proj.finding(
-                ("review",), f"揭榜评审 {review.id} 的公示结果为 {review.publicity.outcome}，须为无异议（no-objection）才能立项。"
+        yield from _selection_matches(proj, review)
+        if proj.id not in hidden:
+            yield from _publicised(proj, review)
+        if policy.approval_required:
+            yield from _approved(corpus, proj, review)
+    for review in corpus.reviews:
+        if len(review.selected) > policy.max_winners:
+            yield review.finding(
+                ("selected",), f"入选申报 {len(review.selected)} 份，多于方案允许的每张榜单 {policy.max_winners} 份（policy.max_winners）。"
             )
+        if review.type == "approval" and (decided := corpus.get(review.subject, Review)) is not None and decided.type != "bid-review":
+            yield review.finding(("subject",), f"立项审定的对象须是揭榜评审，{decided.id} 是 {decided.type} 评审。")
+
+
+def _selection_matches(proj: Project, review: Review) -> Iterator[Finding]:
+    if review.subject != proj.list:
+        yield proj.finding(("list",), f"项目榜单 {proj.list} 与揭榜评审 {review.id} 所评榜单 {review.subject} 不一致。")
+    if proj.bid not in review.selected:
+        chosen = "、".join(review.selected) or "无"
+        yield proj.finding(("bid",), f"申报 {proj.bid} 不在揭榜评审 {review.id} 的入选名单（{chosen}）中。")
+
+
+def _publicised(proj: Project, review: Review) -> Iterator[Finding]:
+    if review.publicity is None:
+        yield proj.finding(("review",), f"揭榜评审 {review.id} 尚未公示，不能立项。")
+    elif review.publicity.outcome not in PUBLICITY_CLEARED:
+        yield proj.finding(
+            ("review",),
+            f"揭榜评审 {review.id} 的公示结果为 {review.publicity.outcome}，"
+            "须为无异议（no-objection）或异议不成立（objections-dismissed）才能立项。",
+        )
+
+
+def _approved(corpus: Corpus, proj: Project, review: Review) -> Iterator[Finding]:
+    approvals = [r for r in corpus.reviews_by_subject.get(review.id, []) if r.type == "approval"]
+    if not any(r.result == "approved" for r in approvals):
+        found = "、".join(f"{r.id}（{r.result}）" for r in approvals) or "没有"
+        yield proj.finding(
+            ("review",), f"方案要求立项审定：揭榜评审 {review.id} 须有结论为 approved 的立项审定（approval），现有：{found}。"
+        )
 
 
 @rule("L003", level=ERROR, cites="第八条（六）")

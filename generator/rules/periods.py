@@ -1,14 +1,14 @@
-"""Periods and windows: T001–T005 (第六条, 第八条（五）—（七））. Date order, T006, is in chronology.py."""
+"""Periods and windows: T001–T005, T007 (第六条, 第八条（五）—（七））. Date order, T006, is in chronology.py."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.dates import working_days
+from generator.dates import add_months, working_days
 from generator.diagnostics import ERROR, WARNING
 from generator.models import Call, ChallengeList, Finding, Policy, Review
 from generator.models.corpus import Corpus
-from generator.rules.base import advisory, rule
+from generator.rules.base import rule
 
 
 @rule("T001", level=ERROR, cites="第六条")
@@ -94,27 +94,55 @@ def publicity_lasts_working_days(corpus: Corpus, policy: Policy) -> Iterator[Fin
     """公示期不得少于规定的工作日数，首尾两日都计入。
 
     Why: 第八条（七）规定揭榜结果公示 5 个工作日（policy.publicity_working_days）。工作日按中国法定节假日
-    与调休计算（chinese-calendar），国庆、春节等假期不计入，调休上班的周末计入。日历尚未覆盖的年份按
-    周一至周五计算，并给出警告，请升级 chinese-calendar 后复核。
-    Fails: 公示 2024-09-27 至 2024-10-08（国庆假期，仅 4 个工作日）。
-    Passes: 公示 2024-07-08 至 2024-07-12（5 个工作日）。
+    与调休计算（chinese-calendar），国庆、春节等假期不计入，调休上班的周末计入。chinese-calendar 尚未收录的
+    年份，按方案在 policy.holidays 中补充的放假日与调休上班日计算；两处都没有的年份无从判断，作为错误报告，
+    并写明应补充哪一年。
+    Fails: 公示 2024-09-27 至 2024-10-08（国庆假期，仅 4 个工作日）；公示 2027-01-04 至 2027-01-08 而
+    policy.holidays 没有 2027 年。
+    Passes: 公示 2024-07-08 至 2024-07-12（5 个工作日）；policy.holidays 补充 2027 年后的 2027-01-04 至 2027-01-08。
     """
     required = policy.publicity_working_days
+    supplied = policy.calendar()
     for review in corpus.reviews:
         pub = review.publicity
         if pub is None:
             continue
-        count, uncovered = working_days(pub.start, pub.end)
-        years = f"{uncovered[0]}—{uncovered[-1]}" if len(uncovered) > 1 else "".join(map(str, uncovered))
+        count, uncovered = working_days(pub.start, pub.end, supplied)
         window = f"公示期 {pub.start} 至 {pub.end}"
-        if count < required:
-            note = f"（chinese-calendar 尚无 {years} 年的节假日数据，按周一至周五计）" if uncovered else ""
-            yield review.finding(("publicity", "end"), f"{window} 仅 {count} 个工作日{note}，少于 {required} 个工作日。")
-        elif uncovered:
-            yield advisory(
-                review.finding(
-                    ("publicity", "end"),
-                    f"{window} 按周一至周五计为 {count} 个工作日：chinese-calendar 尚无 {years} 年的节假日与调休数据，"
-                    "请升级 chinese-calendar 后复核。",
-                )
+        if uncovered:
+            years = "、".join(f"{y} 年" for y in uncovered)
+            yield review.finding(
+                ("publicity", "end"),
+                f"{window} 跨入 {years}，chinese-calendar 尚无该年的节假日与调休数据，无法计算工作日。"
+                f"请按国务院办公厅的节假日安排通知，在 program.yaml 的 policy.holidays 中补充 {years}的放假日（rest）与调休上班日（work）。",
+            )
+        elif count < required:
+            yield review.finding(("publicity", "end"), f"{window} 仅 {count} 个工作日，少于 {required} 个工作日。")
+
+
+@rule("T007", level=ERROR, cites="第六条")
+def agreement_within_list_period(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
+    """任务书的实施期不得长于榜单的实施周期（经通过的周期论证延长的除外）。
+
+    Why: 第六条：实施周期是榜单公布的内容，任务书不能自行延长。实施期从任务书的 starts 起按月计算，ends 至迟为
+    starts 之后第 period.months 个月的同一天；榜单有结论为 pass 的周期论证（period-extension）时，可延长到其项目
+    等级的最长周期（max_months）。ends 早于 starts 由 T006 报告。
+    Fails: 榜单 period.months: 12，任务书 2024-08-01 至 2030-07-31（6 年）。
+    Passes: 榜单 period.months: 24，任务书 2024-08-01 至 2026-07-31。
+    """
+    for proj in corpus.projects:
+        lst = corpus.get(proj.list, ChallengeList)
+        term = proj.agreement
+        if lst is None or term.ends < term.starts:
+            continue  # R001, T006
+        months, how = lst.period.months, f"榜单 {lst.id} 的实施周期"
+        grade = policy.grades.get(lst.grade)
+        extended = [r for r in corpus.reviews_by_subject.get(lst.id, []) if r.type == "period-extension" and r.result == "pass"]
+        if extended and grade is not None and grade.max_months > months:
+            months, how = grade.max_months, f"经周期论证 {extended[0].id} 延长后的最长周期"
+        latest = add_months(term.starts, months)
+        if term.ends > latest:
+            yield proj.finding(
+                ("agreement", "ends"),
+                f"任务书实施期 {term.starts} 至 {term.ends} 长于{how} {months} 个月（结束日期至迟为 {latest}）。",
             )

@@ -54,6 +54,18 @@ Fails: !!python/object 标签；别名展开超过 1000 个节点；文件超过
 Passes: 只用 YAML 核心类型的普通记录。""",
 )
 
+declare(
+    "S007",
+    level=ERROR,
+    cites=UNCITED,
+    stage="parse",
+    doc="""记录中不得留有占位内容（待填写、待补充、TODO 等）。
+Why: jiebang new 为每个须填写的字段写入“待填写”；整个取值仍是占位内容的字段说明记录尚未填完。
+占位内容在 JSON Schema 之前检查，因此日期、金额字段中的“待填写”报告为 S007，而不是类型错误。
+Fails: title: 待填写；submitted: 待填写；indicators 中 target: TODO。
+Passes: 所有字段都填写了实际内容（“待填写事项说明”这样只包含占位词的正文不算）。""",
+)
+
 
 @rule("S004", level=ERROR, cites=UNCITED, needs_policy=False)
 def id_matches_file_and_kind_matches_folder(corpus: Corpus, policy: Policy) -> Iterator[Finding]:

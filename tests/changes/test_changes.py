@@ -163,6 +163,26 @@ def test_c003_quiet_on_legal_moves_and_new_records(repo: Path) -> None:
     assert found(repo, "C003") == []
 
 
+def test_c003_a_list_withdrawn_says_when_and_why(repo: Path) -> None:
+    listed = (repo / LIST).read_text(encoding="utf-8").replace("L-2024-001", "L-2024-002").replace("status: awarded", "status: closed")
+    git(repo, "checkout", "-q", "main")
+    commit(repo, write={"records/lists/L-2024-002.yaml": listed}, date="2024-07-02T09:00:00+08:00")
+    git(repo, "checkout", "-q", "-B", "change")
+    commit(repo, edit={"records/lists/L-2024-002.yaml": [["status: closed", "status: withdrawn"]]})
+    got = found(repo, "C003")
+    assert where(got) == ["records/lists/L-2024-002.yaml:6:1"]
+    assert got[0].message == "榜单从 closed 改为 withdrawn，须同时填写撤榜日期与原因（withdrawal），在门户公告（第八条）"
+    commit(
+        repo,
+        edit={
+            "records/lists/L-2024-002.yaml": [
+                ["call: C-2024-01", "call: C-2024-01\nwithdrawal: {date: 2024-09-01, reason: 需求单位技术路线调整}"]
+            ]
+        },
+    )
+    assert found(repo, "C003") == []
+
+
 # C004 — a notice, once started, is append-only
 
 

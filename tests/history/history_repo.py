@@ -67,6 +67,9 @@ def build_history_repo(root: Path) -> Path:
         edit={
             LIST: [("status: awarded", "status: closed")],
             "records/program.yaml": [("min_release_scope: national", "min_release_scope: national\n  require_approvers: true")],
+            # The project's subsidy within the list's after PR #1 lowers it (F006), its awards within the project's (F003).
+            "records/projects/P-2024-001.yaml": [("subsidy_cny: 100000", "subsidy_cny: 80000")],
+            "records/awards/A-2024-001-3.yaml": [("amount_cny: 30000", "amount_cny: 10000")],
         },
     )
     (root / SIGNERS).parent.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from generator.models.review import Publicity
 from generator.portal import views
 from generator.public.view import PublicView, Target
 from tests.portal.conftest import AS_OF
@@ -87,3 +88,23 @@ def test_notice_window_and_working_days(corpus) -> None:  # type: ignore[no-unty
 def test_amendments_newest_first(corpus) -> None:  # type: ignore[no-untyped-def]
     found = views.amendments(PublicView(corpus, AS_OF))
     assert [(n.list.id, n.number, n.amendment.date) for n in found] == [("L-2024-004", 1, dt.date(2024, 7, 5))]
+
+
+def test_an_objection_found_groundless_is_never_called_no_objection() -> None:
+    """A record that still says no-objection beside a dismissed objection (as records made before
+    objections-dismissed existed do) reads as what happened."""
+    window = {"start": "2024-07-08", "end": "2024-07-12", "objections": [], "outcome": "no-objection"}
+    objection = {"received": "2024-07-10", "summary": "反映申报材料不实", "outcome": "dismissed"}
+    assert views.outcome_label(Publicity.model_validate(window)) == "公示期满无异议"
+    assert views.outcome_label(Publicity.model_validate({**window, "objections": [objection]})) == "公示期满，异议经核查不成立"
+    dismissed = {**window, "objections": [objection], "outcome": "objections-dismissed"}
+    assert views.outcome_label(Publicity.model_validate(dismissed)) == "公示期满，异议经核查不成立"
+
+
+def test_a_government_led_list_names_the_programme_as_issuer_and_the_subsidy_first(corpus) -> None:  # type: ignore[no-untyped-def]
+    view = PublicView(corpus, AS_OF)
+    lst = view.lists[0]
+    assert views.issuer_name(view, lst) == "重庆市沙坪坝区科学技术局"
+    assert [s[0] for s in views.funding_sources(view, lst)] == ["财政资助", "需求单位投入"]
+    money = views.finance(view, view.projects[0])
+    assert [(p.label, p.committed_cny, p.paid_cny) for p in money.by_payer] == [("财政资助", 100000, 100000), ("需求单位投入", 200000, 0)]

@@ -1,8 +1,7 @@
 """Data-driven rule tests: one YAML case file per rule under ``cases/``.
 
 Each case edits the base record set (tests/fixtures/base) and lists the findings of
-that rule it must give as ``path:line:column`` (``[]`` for a passing case), at the rule's
-level unless the case names another ``level`` (an advisory, see ``rules.base.Advisory``).
+that rule it must give as ``path:line:column`` (``[]`` for a passing case), at the rule's level.
 """
 
 from __future__ import annotations
@@ -41,7 +40,7 @@ def test_rule_case(rule_id: str, case: dict[str, Any], tmp_path: Path) -> None:
     report = validate(root)
     got = [d for d in report.sorted() if d.rule == rule_id]
     assert [f"{d.path}:{d.line}:{d.column}" for d in got] == case["expect"], [str(d) for d in got]
-    level = case.get("level") or next(r.level for r in catalogue() if r.id == rule_id)  # a case may expect an advisory warning
+    level = next(r.level for r in catalogue() if r.id == rule_id)
     assert all(d.level == level for d in got), [str(d) for d in got]
     for expected, d in zip(case.get("messages", []), got, strict=False):
         assert d.message == expected
