@@ -53,7 +53,7 @@ def test_a_profile_validates_as_generated(repos: dict[str, Path], profile: str) 
 
 def test_the_blank_profile_asks_for_every_value(repos: dict[str, Path]) -> None:
     code, out = run("validate", "--root", str(repos["blank"]))
-    assert code == 1 and "records/program.yaml:3:1: error S003 取值“待填写”" in out
+    assert code == 1 and "records/program.yaml:3:1: error S007 id 仍是占位内容“待填写”：请填写实际内容。" in out
     assert (repos["blank"] / "records/program.yaml").read_text(encoding="utf-8").count("待填写") >= 8
 
 
