@@ -21,7 +21,8 @@ from generator.git.repo import DATE, GitRecords
 from generator.history.diff import FieldChange
 from generator.history.public import LogEntry, PortalHistory, PublicHistory, PublicVersion, portal_history
 from generator.models import KINDS
-from generator.models.corpus import Corpus
+from generator.public.leaks import Secrets
+from generator.public.view import PublicView
 from generator.records.tree import Loaded, load_at
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]+)\]")
@@ -128,7 +129,7 @@ class HistoryProviders:
                 pr=commit.pr,
                 pr_url=f"{self.base}/pull/{commit.pr}" if self.base and commit.pr is not None else None,
                 approvers=tuple(_EMAIL.sub("", a) for a in commit.approvers),
-                overrides=commit.overrides,
+                overrides=tuple(self.found.redactor.fields_of(o) for o in commit.overrides),  # reasons cleaned like any value
                 problems=tuple(PROBLEMS[r] for r in reasons),
             )
         return self._decisions[commit.sha]
@@ -209,7 +210,10 @@ def records_as_of(src: GitRecords, when: str) -> tuple[Loaded, dt.date, str]:
     return load_at(src, commit), day, commit.hexsha
 
 
-def history_providers(root: Path | GitRecords, corpus: Corpus, as_of: dt.date, rev: str = "HEAD") -> HistoryProviders:
-    """Providers for a portal built from ``corpus`` (the records at ``rev``) on ``as_of``."""
-    program = corpus.program
-    return HistoryProviders(portal_history(root, corpus, as_of, rev), program.portal.repo_url if program else None)
+def history_providers(
+    root: Path | GitRecords, view: PublicView, rev: str = "HEAD", secrets: Secrets | None = None, redacted: frozenset[str] | None = None
+) -> HistoryProviders:
+    """Providers for a portal of what ``view`` shows (the records at ``rev``); ``secrets`` and
+    ``redacted`` as for ``portal_history``."""
+    program = view.program
+    return HistoryProviders(portal_history(root, view, rev, secrets, redacted), program.portal.repo_url if program else None)

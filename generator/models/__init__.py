@@ -46,6 +46,7 @@ SINGLE_FILES: dict[str, str] = {f"{k.name}.yaml": k.name for k in KINDS.values()
 __all__ = [
     "FOLDER_KIND",
     "KINDS",
+    "SINGLE_FILES",
     "Award",
     "Bid",
     "Call",
@@ -61,6 +62,5 @@ __all__ = [
     "Redaction",
     "Redactions",
     "Review",
-    "SINGLE_FILES",
     "Source",
 ]

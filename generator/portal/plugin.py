@@ -134,7 +134,7 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
         self._restore_epoch()
         assert self.built is not None
         site, base_path = Path(config.site_dir), urlsplit(config.site_url or "/").path
-        problems = check_site(site, self.built.view, config.use_directory_urls, base_path)
+        problems = check_site(site, self.built.view, config.use_directory_urls, base_path, self.built.secrets)
         if problems:
             raise PluginError("门户检查未通过：\n" + "\n".join(f"  {p}" for p in problems))
         log.info(f"门户检查通过：{len(self.built.view.ids)} 条公开记录均有页面，站内链接均可访问。")

@@ -142,8 +142,8 @@ def test_a_page_mentioning_a_hidden_record_fails_the_build(
     root = portal_records(tmp_path / "repo", write={"site/docs/about.md": "# 关于\n\n另见榜单 L-2024-002 与 L-2024-001。\n"})
     with pytest.raises(Abort):
         build(root)
-    assert "about/index.html：提及了非公开记录 L-2024-002" in mkdocs_log.text
-    assert "L-2024-001" not in mkdocs_log.text.split("提及了非公开记录")[1].splitlines()[0]
+    assert "about/index.html：提及了不公开的信息（记录 L-2024-002）" in mkdocs_log.text
+    assert "L-2024-001" not in mkdocs_log.text.split("提及了不公开的信息")[1].splitlines()[0]
     assert not (root / "public").exists() and not multiprocessing.active_children()
 
 

@@ -53,7 +53,7 @@ def test_record_page_has_timeline_pr_links_and_field_changes(site: Path) -> None
     assert "2024年6月3日　修改　PR #1，批准：张三、李四" in history
     assert "资助强度 › 财政资助强度（元）：100000 → 80000" in history
     assert "考核指标 I3：新增 id I3，name 功耗，target ≤0.5 W，verification 第三方检测报告" in history
-    assert "榜单论证：〔非公开记录〕 → （空）" in history  # the argumentation is not public; null is a change
+    assert "榜单论证" not in history and "来源需求" not in history  # argumentation and needs changed: not public fields
     assert history.index("2024年6月20日　修改") < history.index("2024年6月3日　修改")  # newest first
     assert "未经批准：未经合并请求（PR）直接提交；缺少方案要求的审批人" in history
 
@@ -120,7 +120,9 @@ def test_restricted_history_never_reaches_the_portal(tmp_path: Path) -> None:
     assert "2024年7月3日　公开　PR #7，批准：张三" in history
     assert "PR #6" not in history and "名称" not in history  # no version, no change from the restricted time
     notice = text(page(out, "notices/R-2024-002"))
-    assert "项目公示 › 异议受理方式：" in notice and "王某某" not in notice and "建议资助" not in notice
+    # corrected on 2024-07-01, before its 公示 began: the public never saw the text before that
+    assert "2024年7月1日　公开　PR #5" in notice and "项目公示 › 异议受理方式" not in notice
+    assert "王某某" not in notice and "建议资助" not in notice
     decisions = text(page(out, "decisions"))
     assert "2024年7月4日　提交" in decisions and "另有 1 条非公开记录的变更" in decisions
     for rel, content in site_files(out):
