@@ -75,6 +75,16 @@ def check_site(
     return _record_pages(site, view, use_directory_urls, known) + links + leaks
 
 
+def leaks_in(files: Sequence[tuple[str, bytes]], secrets: Secrets) -> list[str]:
+    """The leak check on files not yet written (``jiebang export``): one problem per file."""
+    found = parallel_map(partial(_leaks_of, secrets), files, min_items=PARALLEL_FILES, chunk=1)
+    return [leak_problem(name, leaks) for (name, _), leaks in zip(files, found, strict=True) if leaks]
+
+
+def _leaks_of(secrets: Secrets, file: tuple[str, bytes]) -> list[str]:
+    return secrets.find(readable(*file))
+
+
 def _scan_file(site: Path, secrets: Secrets, name: str) -> Scan:
     return scan(name, (site / name).read_bytes(), secrets)
 
