@@ -24,6 +24,8 @@ from generator.public.view import PublicView, Target
 _HREF = re.compile(r"""href(?<=\bhref)="([^"]*)\"""")
 _ID_ATTR = re.compile(r"""id(?<=\bid)="([^"]*)\"""")
 PARALLEL_FILES = 100  # below this, starting workers costs more than checking on one core
+RUN = 50  # files scanned one after another by one worker
+BLOCK = b"\n<"  # where a page is split into the parts that repeat from page to page
 
 
 def page_file(site: Path, page: str, use_directory_urls: bool = True) -> Path:
@@ -43,15 +45,31 @@ class Scan:
     leaks: tuple[str, ...]  # what it mentions that the public may not see, as ``Secrets.find`` names it
 
 
-def scan(name: str, raw: bytes, secrets: Secrets) -> Scan:
-    """``name``: the file's path in the site (its suffix says whether it is HTML)."""
+def scan(name: str, raw: bytes, secrets: Secrets, seen: frozenset[bytes] = frozenset()) -> Scan:
+    """``name``: the file's path in the site (its suffix says whether it is HTML). ``seen``:
+    parts of a page (split where a line starts with a tag) already searched for secrets, found
+    in none, and skipped here (the theme's header and navigation repeat on every page)."""
     page = name.endswith(".html")
     text = raw.decode("utf-8-sig", errors="replace") if page else ""
+    searched = BLOCK.join(b for b in raw.split(BLOCK) if b not in seen) if seen and page else raw
     return Scan(
         tuple(sorted(set(_HREF.findall(text)))) if page else (),
         frozenset(html.unescape(i) for i in _ID_ATTR.findall(text)) if page else frozenset(),
-        tuple(secrets.find(readable(name, raw))),
+        tuple(secrets.find(readable(name, searched))),
     )
+
+
+def _scan_files(site: Path, secrets: Secrets, names: Sequence[str]) -> list[Scan]:
+    """Consecutive files (pages of one folder share most of their parts), each page searched
+    only for the parts the page before did not have, while that page had no leak."""
+    out = []
+    seen: frozenset[bytes] = frozenset()
+    for name in names:
+        raw = (site / name).read_bytes()
+        found = scan(name, raw, secrets, seen)
+        seen = frozenset(raw.split(BLOCK)) if name.endswith(".html") and not found.leaks else frozenset()
+        out.append(found)
+    return out
 
 
 def leak_problem(name: str, leaks: Sequence[str]) -> str:
@@ -68,7 +86,9 @@ def check_site(
     tree = _Tree.of(site)
     secrets = secrets or Secrets.of(view)
     names = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
-    known = dict(zip(names, parallel_map(partial(_scan_file, site, secrets), names, min_items=PARALLEL_FILES), strict=True))
+    runs = [names[i : i + RUN] for i in range(0, len(names), RUN)]
+    scans = parallel_map(partial(_scan_files, site, secrets), runs, min_items=PARALLEL_FILES // RUN, chunk=1)
+    known = dict(zip(names, (s for run in scans for s in run), strict=True))
     pages = [name for name in names if name.endswith(".html")]
     links = [problem for found in parallel_map(partial(_links, base, tree, known), pages, min_items=PARALLEL_FILES) for problem in found]
     leaks = [leak_problem(name, known[name].leaks) for name in names if known[name].leaks]
@@ -83,10 +103,6 @@ def leaks_in(files: Sequence[tuple[str, bytes]], secrets: Secrets) -> list[str]:
 
 def _leaks_of(secrets: Secrets, file: tuple[str, bytes]) -> list[str]:
     return secrets.find(readable(*file))
-
-
-def _scan_file(site: Path, secrets: Secrets, name: str) -> Scan:
-    return scan(name, (site / name).read_bytes(), secrets)
 
 
 def _record_pages(site: Path, view: PublicView, use_directory_urls: bool, known: Mapping[str, Scan]) -> list[str]:

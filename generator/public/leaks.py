@@ -41,13 +41,18 @@ HIDDEN_RECORD = "〔非公开记录〕"  # an id of a record the public may not 
 WITHHELD = "〔非公开信息〕"  # any other identifying string, in history text
 NOT_RECORDS = frozenset({"program", "redactions"})  # kinds without ids of the record pattern; never on a page as records
 MIN_LENGTH = 2  # characters: a single character identifies nothing
-_IGNORED = re.compile(r"[\s\u200b-\u200d\u2060\ufeff\u00ad]+")
+ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
+_PERCENT = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")  # percent-escaped UTF-8 (ids and ASCII names are never escaped)
 BINARY = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".zip"})
 
 
 def normal(text: str) -> str:
     """Text without whitespace and zero-width characters: what the search compares."""
-    return _IGNORED.sub("", text)
+    text = "".join(text.split())
+    for char in ZERO_WIDTH:
+        if char in text:
+            text = text.replace(char, "")
+    return text
 
 
 class Secrets:
@@ -76,8 +81,8 @@ class Secrets:
             if isinstance(rec, Review):
                 for member in rec.panel:
                     candidates.setdefault(normal(member.name), f"{rec.id} 的评审专家姓名")
-        known = [normal(t) for t in (*public_texts(view), *public_too)]
-        draft = cls(ids, {s: label for s, label in candidates.items() if s not in set(known)})
+        known = {normal(t) for t in (*public_texts(view), *public_too)}
+        draft = cls(ids, {s: label for s, label in candidates.items() if s not in known})
         return draft.without_found_in(known)
 
     def without_found_in(self, texts: Iterable[str]) -> Secrets:
@@ -171,7 +176,7 @@ def readable(name: str, raw: bytes) -> str:
     elif suffix == ".ics":
         text = re.sub(r"\r?\n[ \t]", "", text).replace("\\,", ",").replace("\\;", ";").replace("\\n", "\n").replace("\\N", "\n")
     text = html.unescape(text)
-    return unquote(text) if "%" in text else text
+    return _PERCENT.sub(lambda m: unquote(m[0]), text) if "%" in text else text
 
 
 def _strings_and_keys(value: Any) -> Iterator[str]:
