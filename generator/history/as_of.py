@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -26,9 +27,10 @@ from generator.history.record import Reader
 from generator.models import KINDS, Record
 from generator.models.common import share_fields_sets, texts
 from generator.models.corpus import Corpus
-from generator.public.leaks import NOT_RECORDS
+from generator.models.refs import references as refs
+from generator.public.leaks import NOT_RECORDS, Secrets
 from generator.public.redact import SKIPPED_KEYS, Redactor
-from generator.public.visibility import public_ids
+from generator.public.view import PublicView
 from generator.records.tree import load_at
 
 
@@ -38,7 +40,8 @@ class Present:
 
     withheld: frozenset[str]  # ids of the earlier records that are not public now
     redacted: frozenset[str]  # texts the redaction record withholds now
-    corpus: Corpus  # the earlier records, cleaned
+    secrets: Secrets  # what identifies the records not shown, judged against what is public now
+    corpus: Corpus  # the earlier records, the texts of the public ones cleaned
 
 
 def present(root: Path, past: Corpus, day: dt.date) -> Present:
@@ -46,26 +49,30 @@ def present(root: Path, past: Corpus, day: dt.date) -> Present:
     src = GitRecords(root)
     head = load_at(src, "HEAD").corpus
     stamp = head_time(root)
-    now = max(day, dt.datetime.fromtimestamp(stamp, SHANGHAI).date() if stamp else day)
-    public_now = public_ids(head, now)
-    index = build_index(src, "HEAD")
-    redacted = redacted_texts(index, Reader(src), head)
-    corpus, broken = cleaned(past, Redactor.of(None, redacted, scrub))
-    withheld = frozenset(r.id for r in past if r.kind not in NOT_RECORDS and r.id not in public_now) | broken
-    return Present(withheld, redacted, corpus)
+    now = PublicView(head, max(day, dt.datetime.fromtimestamp(stamp, SHANGHAI).date() if stamp else day))
+    withheld = frozenset(r.id for r in past if r.kind not in NOT_RECORDS and r.id not in now.ids)
+    then = PublicView(past, day, withheld)
+    secrets = Secrets.of(then, now=now)
+    redacted = redacted_texts(build_index(src, "HEAD"), Reader(src), head)
+    corpus, broken = cleaned(past, then.ids, Redactor.of(secrets, redacted, scrub))
+    if broken:  # withheld whole: what identifies them is secret too
+        secrets = Secrets.of(PublicView(past, day, withheld | broken), now=now)
+    return Present(withheld | broken, redacted, secrets, corpus)
 
 
-def cleaned(corpus: Corpus, redactor: Redactor) -> tuple[Corpus, frozenset[str]]:
-    """The records with every text cleaned; and the ids of records that would not be valid
+def cleaned(corpus: Corpus, shown: frozenset[str], redactor: Redactor) -> tuple[Corpus, frozenset[str]]:
+    """The records with every text of the shown ones (and the programme) cleaned, references to
+    other records and credit codes excepted; and the ids of records that would not be valid
     once cleaned (withheld whole rather than shown uncleaned)."""
     records: list[Record] = []
     broken: set[str] = set()
     for rec in corpus:
-        if not any(key not in SKIPPED_KEYS and redactor.text(text) != text for _, key, text in texts(rec)):
+        data = _cleaned(rec, redactor) if rec.id in shown or rec.kind == "program" else None
+        if data is None:
             records.append(rec)
             continue
         try:
-            fresh = KINDS[rec.kind].model.model_validate(redactor.value(rec.model_dump(mode="json")))
+            fresh = KINDS[rec.kind].model.model_validate(data)
         except ValidationError:
             broken.add(rec.id)
             records.append(rec)
@@ -75,3 +82,21 @@ def cleaned(corpus: Corpus, redactor: Redactor) -> tuple[Corpus, frozenset[str]]
             fresh.attach(rec.source)
         records.append(fresh)
     return Corpus(records, corpus.broken), frozenset(broken)
+
+
+def _cleaned(rec: Record, redactor: Redactor) -> dict[str, Any] | None:
+    """The record's JSON form with its texts cleaned; None when nothing changes."""
+    references = {path for path, _, _ in refs(rec)}
+    data: dict[str, Any] | None = None
+    for parent, key, text in texts(rec):
+        path = (*parent, key)
+        if key in SKIPPED_KEYS or path == ("id",) or path in references:
+            continue
+        clean = redactor.text(text)
+        if clean != text:
+            data = data or rec.model_dump(mode="json")
+            target: Any = data
+            for step in parent:
+                target = target[step]
+            target[key] = clean
+    return data

@@ -90,8 +90,8 @@ class PortalBuild:
         """The whole build; ``site_url`` overrides the programme's ``portal.base_url``."""
         loaded, day, commit = self.load()
         self.require_no_errors(loaded)
-        view, redacted = self.public(loaded, day, commit)
-        providers, secrets = self.history(view, commit, redacted)
+        view, secrets, redacted = self.public(loaded, day, commit)
+        providers, secrets = self.history(view, commit, secrets, redacted)
         pages = self.pages(view, providers)
         url = site_url or web_url(view.program.portal.base_url if view.program else "") or "/"
         files = data_files(view, url, use_directory_urls)
@@ -120,19 +120,21 @@ class PortalBuild:
             if report.exit_code:
                 raise RecordErrors(REPORTERS["text"](report) + "\n记录有错误，未生成任何公开内容：请先修正（jiebang validate）。")
 
-    def public(self, loaded: Loaded, day: dt.date, commit: str | None) -> tuple[PublicView, frozenset[str] | None]:
-        """What the public may see on ``day``, and (read at a past revision) the texts HEAD's
-        redaction record withholds. Records read at a past revision show only what is also
-        public at HEAD, their texts cleaned as history is (``generator.history.as_of``)."""
+    def public(self, loaded: Loaded, day: dt.date, commit: str | None) -> tuple[PublicView, Secrets, frozenset[str] | None]:
+        """What the public may see on ``day``; what identifies the records it may not see (less
+        the rule catalogue's examples, which the portal shows on purpose); and (read at a past
+        revision) the texts HEAD's redaction record withholds. Records read at a past revision
+        show only what is also public at HEAD, their texts cleaned (``generator.history.as_of``)."""
+        fixed = [render_catalogue("markdown")]
         if commit is None:
-            return public_view(loaded, day), None
+            view = public_view(loaded, day)
+            return view, Secrets.of(view, fixed), None
         now = present(self.root, loaded.corpus, day)
-        return public_view(replace(loaded, corpus=now.corpus), day, now.withheld), now.redacted
+        return public_view(replace(loaded, corpus=now.corpus), day, now.withheld), now.secrets.without(fixed), now.redacted
 
-    def history(self, view: PublicView, commit: str | None, redacted: frozenset[str] | None = None) -> tuple[Providers, Secrets]:
-        """The history providers, and what the leak check looks for in the output (less what the
-        portal shows on purpose: the rule catalogue's examples, the approvers' names)."""
-        secrets = Secrets.of(view, [render_catalogue("markdown")])
+    def history(self, view: PublicView, commit: str | None, secrets: Secrets, redacted: frozenset[str] | None) -> tuple[Providers, Secrets]:
+        """The history providers, and what the leak check looks for in the output (less the
+        approvers' names: the decision log shows them on purpose)."""
         found = history_providers(self.root, view, commit or "HEAD", secrets, redacted)
         return Providers(found.history, found.decisions), secrets.without(found.found.approvers())
 

@@ -66,9 +66,11 @@ class Secrets:
         self._automaton = ahocorasick_rs.BytesAhoCorasick([s.encode() for s in self._patterns]) if self._patterns else None
 
     @classmethod
-    def of(cls, view: PublicView, public_too: Iterable[str] = ()) -> Secrets:
+    def of(cls, view: PublicView, public_too: Iterable[str] = (), now: PublicView | None = None) -> Secrets:
         """Everything that identifies a record ``view`` does not show; ``public_too``: more
-        texts the portal shows on purpose (approvers' names), never counted as secrets."""
+        texts the portal shows on purpose (the rule catalogue), never counted as secrets.
+        ``now``: whose public texts decide what is not secret (for an earlier revision: HEAD's,
+        so that an earlier text naming a record withheld since does not make its name public)."""
         ids: dict[str, str] = {}
         candidates: dict[str, str] = {}
         for rec in view.corpus:
@@ -81,7 +83,7 @@ class Secrets:
             if isinstance(rec, Review):
                 for member in rec.panel:
                     candidates.setdefault(normal(member.name), f"{rec.id} 的评审专家姓名")
-        known = {normal(t) for t in (*public_texts(view), *public_too)}
+        known = {normal(t) for t in (*public_texts(now or view), *public_too)}
         draft = cls(ids, {s: label for s, label in candidates.items() if s not in known})
         return draft.without_found_in(known)
 

@@ -96,18 +96,15 @@ def test_a_name_committed_by_mistake_is_removed_by_a_redaction_record(tmp_path: 
 
 
 def test_a_list_restricted_after_publication_takes_its_past_with_it(tmp_path: Path) -> None:
-    root = repository(tmp_path / "repo")
-    commit(
-        root,
-        "2024-07-20",
-        "A milestone deliverable (#1)",
-        {"records/milestones/M-2024-001-1.yaml": [["[完成工程样机]", "[完成工程样机, 提交测试报告]"]]},
-    )
+    named = [["按要求填写后报送。", "按要求填写后报送。本批次含 L-2024-001 高精度伺服电机绝对值编码器研制。"]]
+    root = repository(tmp_path / "repo", first={CALL: named})
+    milestone = {"records/milestones/M-2024-001-1.yaml": [["[完成工程样机]", "[完成工程样机, 提交测试报告]"]]}
+    commit(root, "2024-07-20", "A milestone deliverable (#1)", milestone)
     commit(
         root,
         "2024-08-01",
         "Take down L-2024-001 (#2)\n\nApproved-by: 王五\nPolicy-Override: C001 应需求单位要求撤下 L-2024-001 高精度伺服电机绝对值编码器研制（重庆大学）",
-        {LIST: [["restricted: false", "restricted: true"]]},
+        {LIST: [["restricted: false", "restricted: true"]], CALL: [[new, old] for old, new in named]},
     )
     now = build_portal(root, tmp_path / "now")
     then = build_portal(root, tmp_path / "then", revision="2024-07-25")  # when the list and its project were public
@@ -125,6 +122,7 @@ def test_a_list_restricted_after_publication_takes_its_past_with_it(tmp_path: Pa
     for site in (now, then):
         assert mentions(site, *secrets) == []
         assert not (site / "lists" / "L-2024-001").exists() and not (site / "projects" / "P-2024-001").exists()
+    assert "本批次含 〔非公开记录〕 〔非公开信息〕。" in shown(then, "calls/C-2024-01")  # the call's text then, cleaned now
     log = shown(now, "decisions")
     assert "例外 C001：应需求单位要求撤下 〔非公开记录〕 〔非公开信息〕（〔非公开信息〕）" in log  # a reason in history never fails a build
     assert "另有 1 条非公开记录的变更" in log
