@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +46,7 @@ from generator.history.diff import ABSENT, FieldChange
 from generator.history.record import Reader, RecordVersion, StatusStep, record_history
 from generator.models.corpus import Corpus
 from generator.public.fields import public_fields
-from generator.public.leaks import HIDDEN_RECORD, Secrets
+from generator.public.leaks import HIDDEN_RECORD, Secrets, strings_in
 from generator.public.over_time import dependency_start, seen
 from generator.public.redact import REDACTED, Redactor
 from generator.public.view import PublicView
@@ -218,9 +218,9 @@ def redacted_texts(index: HistoryIndex, reader: Reader, current: Corpus) -> froz
         at = next((order[sha] for sha in order if sha.startswith(entry.commit)), None)
         first = 0 if at is None else max((i for i, v in enumerate(versions) if order.get(v.commit.sha, -1) >= at), default=0)
         rec = current.by_id.get(entry.record)
-        now = set(_texts(_at(rec.model_dump(mode="json"), entry.field))) if rec is not None else set()
+        now = set(strings_in(_at(rec.model_dump(mode="json"), entry.field))) if rec is not None else set()
         for v in versions[first:]:
-            out.update(t for t in _texts(_at(reader.data(v.path, v.blob), entry.field)) if t not in now and len(t) >= 2)
+            out.update(t for t in strings_in(_at(reader.data(v.path, v.blob), entry.field)) if t not in now and len(t) >= 2)
     return frozenset(out)
 
 
@@ -238,17 +238,6 @@ def _at(data: Any, path: str) -> Any:
         else:
             data = None
     return data
-
-
-def _texts(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _texts(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _texts(v)
 
 
 def _log(

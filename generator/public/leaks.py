@@ -146,18 +146,19 @@ def public_texts(view: PublicView) -> Iterator[str]:
         records.append(view.program)
     for rec in records:
         allowed = public_fields(rec.kind)
-        yield from _strings(rec.model_dump(mode="json", include=set(allowed.fields)))
+        yield from strings_in(rec.model_dump(mode="json", include=set(allowed.fields)))
 
 
-def _strings(value: Any) -> Iterator[str]:
+def strings_in(value: Any) -> Iterator[str]:
+    """Every text in a JSON-form value."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for v in value.values():
-            yield from _strings(v)
+            yield from strings_in(v)
     elif isinstance(value, list):
         for v in value:
-            yield from _strings(v)
+            yield from strings_in(v)
 
 
 def readable(name: str, raw: bytes) -> str:

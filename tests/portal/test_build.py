@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import logging
 import multiprocessing
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -103,17 +101,6 @@ def test_post_build_check_reports_a_missing_page_and_a_broken_link(site: Path, c
     assert "公开记录 P-2024-001 的页面 projects/P-2024-001/index.html 没有生成" in problems
     assert "公开记录 M-2024-001-1 的页面 projects/P-2024-001/index.html 没有生成" in problems
     assert "lists/L-2024-001/index.html：链接 ../../projects/P-2024-001/ 指向的文件不存在" in problems
-
-
-@pytest.fixture
-def mkdocs_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """What MkDocs and the plugin log (the command line stops it from reaching the root logger)."""
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(caplog.handler)
-    try:
-        yield caplog
-    finally:
-        logger.removeHandler(caplog.handler)
 
 
 def test_a_record_page_that_is_not_produced_fails_the_build(tmp_path: Path, mkdocs_log: pytest.LogCaptureFixture) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import gzip
 import html
 import json
-import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -149,16 +148,6 @@ def test_text_from_a_draft_never_appears(tmp_path: Path) -> None:
     assert "2024年5月20日　公开　PR #1" in history and "2024年5月12日" not in history
     log = shown(site, "decisions")
     assert "2024年5月12日" in log and "另有 10 条非公开记录的变更" not in log  # the draft's commit names no record
-
-
-@pytest.fixture
-def mkdocs_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(caplog.handler)
-    try:
-        yield caplog
-    finally:
-        logger.removeHandler(caplog.handler)
 
 
 def test_the_leak_check_reads_hand_written_pages_and_copied_files(tmp_path: Path, mkdocs_log: pytest.LogCaptureFixture) -> None:
