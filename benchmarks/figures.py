@@ -146,12 +146,11 @@ def schema_only(cjs: str, root: Path) -> float:
 
     started = time.perf_counter()
     for kind, spec in KINDS.items():
-        files = (
-            ["records/program.yaml"]
-            if not spec.folder
-            else sorted(p.relative_to(root).as_posix() for p in (root / "records" / spec.folder).rglob("*.yaml"))
-        )
-        for chunk in _chunks(files, 100_000):
+        if spec.folder:
+            files = sorted(p.relative_to(root).as_posix() for p in (root / "records" / spec.folder).rglob("*.yaml"))
+        else:  # records/program.yaml, and records/redactions.yaml when there is one
+            files = [f"records/{kind}.yaml"] if (root / "records" / f"{kind}.yaml").is_file() else []
+        for chunk in _chunks(files, 100_000) if files else []:
             run([cjs, "--schemafile", f"schemas/{kind}.schema.json", *chunk], cwd=root)
     return time.perf_counter() - started
 

@@ -27,6 +27,7 @@ from generator import ocds
 from generator.models import Call, Milestone, Record
 from generator.models.common import RECORD_ID
 from generator.models.listing import effective_issuer
+from generator.public.fields import public_fields
 from generator.public.view import PublicView
 from generator.schemas import SCHEMA_BASE, SCHEMA_DIALECT, kind_schema
 
@@ -63,37 +64,32 @@ def _check_result(view: PublicView, m: Milestone) -> str | None:
     return check.result if check else None
 
 
+def _table(name: str, kind: str, label: str, derived: Mapping[str, Derived] | None = None) -> Table:
+    """A table of one kind: its fields are the kind's allow-list (``generator.public.fields``)."""
+    allowed = public_fields(kind)
+    return Table(name, kind, label, allowed.fields, allowed.hidden, derived or {})
+
+
 TABLES: tuple[Table, ...] = (
-    Table(
-        "lists", "list", "榜单",
-        ("id", "title", "grade", "status", "issuer", "track", "end_user", "industry", "bottleneck", "impact", "indicators",
-         "benchmark", "funding", "period", "eligibility", "decision", "call", "amendments", "withdrawal"),
-        derived={"bids_count": Derived({"type": "integer", "minimum": 0, "title": "揭榜申报数", "description": "已收到且未撤回的申报份数"},
-                                       lambda v, r: v.bids_count(r)),
-                 "issuer_name": Derived({"type": "string", "title": "发榜方", "description": "榜单写明的发榜方；未写明时，企业主导型方案为需求单位，其他方案为方案的发榜单位"},
-                                        lambda v, r: effective_issuer(r, v.program)),
-                 "total_input_cny": Derived({"type": "integer", "minimum": 0, "title": "总投入（元）", "description": "财政资助 + 需求单位投入 + 其他出资"},
-                                            lambda v, r: r.funding.total_cny)},
-    ),
-    Table(
-        "calls", "call", "申报指南",
-        ("id", "title", "published", "opens", "closes", "lists", "how_to_apply", "materials", "contacts"),
-        derived={"lists": Derived({"type": "array", "items": {"type": "string"}, "title": "所含榜单", "description": "只列公开的榜单"},
-                                  _call_lists)},
-    ),
-    Table("notices", "review", "评审结果公示", ("id", "subject", "date", "selected", "publicity")),
-    Table("winners", "bid", "入选揭榜申报",
-          ("id", "list", "submitted", "lead", "partners", "principal_investigator", "requested_cny", "status")),
-    Table("projects", "project", "项目", ("id", "list", "bid", "review", "agreement", "subsidy_cny", "status", "outcome"),
-          hidden={"outcome": frozenset({"acceptance"})}),
-    Table(
-        "milestones", "milestone", "里程碑", ("id", "project", "due", "deliverables"),
-        derived={"check_result": Derived({"enum": ["passed", "failed", None], "title": "节点检查结果", "description": "passed 通过 | failed 未通过 | null 待检查"},
-                                         _check_result)},
-    ),
-    Table("awards", "award", "资金拨付", ("id", "project", "date", "amount_cny", "basis", "milestone", "source", "payer")),
+    _table("lists", "list", "榜单",
+           derived={"bids_count": Derived({"type": "integer", "minimum": 0, "title": "揭榜申报数", "description": "已收到且未撤回的申报份数"},
+                                          lambda v, r: v.bids_count(r)),
+                    "issuer_name": Derived({"type": "string", "title": "发榜方", "description": "榜单写明的发榜方；未写明时，企业主导型方案为需求单位，其他方案为方案的发榜单位"},
+                                           lambda v, r: effective_issuer(r, v.program)),
+                    "total_input_cny": Derived({"type": "integer", "minimum": 0, "title": "总投入（元）", "description": "财政资助 + 需求单位投入 + 其他出资"},
+                                               lambda v, r: r.funding.total_cny)}),
+    _table("calls", "call", "申报指南",
+           derived={"lists": Derived({"type": "array", "items": {"type": "string"}, "title": "所含榜单", "description": "只列公开的榜单"},
+                                     _call_lists)}),
+    _table("notices", "review", "评审结果公示"),
+    _table("winners", "bid", "入选揭榜申报"),
+    _table("projects", "project", "项目"),
+    _table("milestones", "milestone", "里程碑",
+           derived={"check_result": Derived({"enum": ["passed", "failed", None], "title": "节点检查结果", "description": "passed 通过 | failed 未通过 | null 待检查"},
+                                            _check_result)}),
+    _table("awards", "award", "资金拨付"),
 )  # fmt: skip
-PROGRAM_FIELDS = ("id", "issuer", "region", "division", "level", "mode", "basis", "industries", "portal", "policy")
+PROGRAM_FIELDS = public_fields("program").fields
 
 
 def document(view: PublicView) -> dict[str, Any]:

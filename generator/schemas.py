@@ -36,7 +36,7 @@ def kind_schema(kind: str) -> dict[str, Any]:
     model = KINDS[kind].model
     schema = model.model_json_schema()
     schema["title"] = f"jiebang {kind}（{KINDS[kind].label}）"
-    where = f"records/{KINDS[kind].folder}/<id>.yaml" if KINDS[kind].folder else "records/program.yaml"
+    where = f"records/{KINDS[kind].folder}/<id>.yaml" if KINDS[kind].folder else f"records/{kind}.yaml"
     schema["description"] = f"揭榜挂帅{KINDS[kind].label}记录，一条记录一个文件：{where}"
     return {"$schema": SCHEMA_DIALECT, "$id": f"{SCHEMA_BASE}{kind}.schema.json", **schema}
 

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from generator.diagnostics import Diagnostic, Report
+from generator.diagnostics import WARNING, Diagnostic, Report
 from generator.errors import CannotRun
+from generator.git.repo import GitRecords
 from generator.layout import RECORDS
 from generator.models import Program, Record
 from generator.models.corpus import Corpus
 from generator.models.refs import references
 from generator.records.files import check_file
 from generator.records.tree import Loaded, bulk, load_tree
-from generator.rules.base import run_rules
+from generator.rules.base import catalogue, cites_for, run_rules, to_diagnostic
 
 
 def program_of(root: Path) -> Program | None:
@@ -39,10 +41,35 @@ def report_for(loaded: Loaded, paths: Sequence[str], root: Path) -> Report:
     ``paths`` cause (a new bid whose unit sits on the list's review panel: E003 lands on the
     review), each with a note naming the file that causes it."""
     with bulk():
-        findings = loaded.diagnostics + run_rules(loaded.corpus)
+        findings = loaded.diagnostics + run_rules(loaded.corpus) + unknown_redaction_commits(loaded.corpus, root)
         wanted = wanted_paths(root, paths)
         caused = caused_by(loaded.corpus, wanted) if wanted else []
     return make_report(findings, loaded.files, len(loaded.corpus), paths, root, caused)
+
+
+def unknown_redaction_commits(corpus: Corpus, root: Path) -> list[Diagnostic]:
+    """Redaction entries naming a commit the repository does not have: a warning (R001, as an
+    warning), since such an entry withholds every past value of its field, not only those
+    from its commit on. Outside a git repository there is nothing to check."""
+    redactions = corpus.redactions
+    if redactions is None or not redactions.entries:
+        return []
+    try:
+        src = GitRecords(root)
+    except CannotRun:
+        return []
+    r001 = next(r for r in catalogue() if r.id == "R001")
+    out = []
+    for i, entry in enumerate(redactions.entries):
+        try:
+            src.resolve(entry.commit)
+        except CannotRun:
+            message = (
+                f"隐去条目的提交“{entry.commit}”在仓库中找不到：该字段的全部历史取值都将隐去。请核对提交编号（浅克隆须先获取完整历史）。"
+            )
+            found = to_diagnostic(r001, redactions.finding(("entries", i, "commit"), message), cites_for(r001, corpus.policy))
+            out.append(dataclasses.replace(found, level=WARNING))
+    return out
 
 
 def make_report(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,14 @@ def records(tmp_path: Path):  # type: ignore[no-untyped-def]
         return make_records(tmp_path / "repo", **kw)
 
     return build
+
+
+@pytest.fixture
+def mkdocs_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """What MkDocs and the plugin log (the command line stops it from reaching the root logger)."""
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(caplog.handler)
+    try:
+        yield caplog
+    finally:
+        logger.removeHandler(caplog.handler)

@@ -154,3 +154,13 @@ def change_text(kind: str | None, change: FieldChange) -> str:
     if change.op == "removed":
         return f"{label}：删除 {value_text(change.old, info)}"
     return f"{label}：{value_text(change.old, info)} → {value_text(change.new, info)}"
+
+
+_EMAIL = re.compile(r"\s*<[^>]*>\s*$")
+
+
+def public_name(name: str) -> str:
+    """A person as the portal names them: no e-mail address (personal data stays in the
+    repository): ``张三 <zhang@example.org>`` → ``张三``, ``zhang@example.org`` → ``zhang``."""
+    bare = _EMAIL.sub("", name).strip()
+    return bare.split("@", 1)[0] if "@" in bare else bare

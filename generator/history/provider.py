@@ -8,7 +8,6 @@ a trailer (``张三 <zhang@example.org>``) is personal data and stays in the rep
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,14 +19,14 @@ from generator.git.log import Commit, Override
 from generator.git.repo import DATE, GitRecords
 from generator.history.approvals import REASONS, Ledger, verdict
 from generator.history.diff import FieldChange
-from generator.history.labels import field_info, field_label, value_text
+from generator.history.labels import field_info, field_label, public_name, value_text
 from generator.history.public import LogEntry, PortalHistory, PublicHistory, PublicVersion, portal_history
 from generator.models import KINDS
-from generator.models.corpus import Corpus
+from generator.public.leaks import Secrets
+from generator.public.view import PublicView
 from generator.records.tree import Loaded, load_at
 
 ACTION_LABELS = {"created": "新建", "changed": "修改", "renamed": "移动", "deleted": "删除", "disclosed": "公开"}
-_EMAIL = re.compile(r"\s*<[^>]*>\s*$")
 
 
 @dataclass(frozen=True)
@@ -165,7 +164,7 @@ class HistoryProviders:
                 verified=approval.verified,
                 verdict=verdict(approval, public_name, pr=False),
                 reviewers=tuple(public_name(a) for a in commit.approvers),
-                overrides=commit.overrides,
+                overrides=tuple(self.found.redactor.fields_of(o) for o in commit.overrides),  # reasons cleaned like any value
                 problems=tuple(REASONS[r] for r in reasons),
                 pr_repeated=self.ledger.duplicated(commit.sha) and approval.duplicate_of is None,
             )
@@ -241,13 +240,6 @@ def _changes(kind: str, changes: tuple[FieldChange, ...]) -> tuple[Change, ...]:
     )
 
 
-def public_name(name: str) -> str:
-    """A person as the portal names them: no e-mail address (personal data stays in the
-    repository): ``张三 <zhang@example.org>`` → ``张三``, ``zhang@example.org`` → ``zhang``."""
-    bare = _EMAIL.sub("", name).strip()
-    return bare.split("@", 1)[0] if "@" in bare else bare
-
-
 def records_as_of(src: GitRecords, when: str) -> tuple[Loaded, dt.date, str]:
     """``--as-of``: the records at a date or revision (from git objects, work tree untouched),
     the date the portal is built for (that day, or the revision's commit day) and the commit."""
@@ -256,7 +248,10 @@ def records_as_of(src: GitRecords, when: str) -> tuple[Loaded, dt.date, str]:
     return load_at(src, commit), day, commit.hexsha
 
 
-def history_providers(root: Path | GitRecords, corpus: Corpus, as_of: dt.date, rev: str = "HEAD") -> HistoryProviders:
-    """Providers for a portal built from ``corpus`` (the records at ``rev``) on ``as_of``."""
-    program = corpus.program
-    return HistoryProviders(portal_history(root, corpus, as_of, rev), program.portal.repo_url if program else None)
+def history_providers(
+    root: Path | GitRecords, view: PublicView, rev: str = "HEAD", secrets: Secrets | None = None, redacted: frozenset[str] | None = None
+) -> HistoryProviders:
+    """Providers for a portal of what ``view`` shows (the records at ``rev``); ``secrets`` and
+    ``redacted`` as for ``portal_history``."""
+    program = view.program
+    return HistoryProviders(portal_history(root, view, rev, secrets, redacted), program.portal.repo_url if program else None)

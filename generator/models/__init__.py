@@ -13,13 +13,14 @@ from generator.models.milestone import Milestone
 from generator.models.need import Need
 from generator.models.program import Policy, Program
 from generator.models.project import Project
+from generator.models.redaction import Redaction, Redactions
 from generator.models.review import Review
 
 
 @dataclass(frozen=True)
 class Kind:
     name: str
-    folder: str  # under records/; "" for program.yaml
+    folder: str  # under records/; "" for a kind of one file, records/<kind>.yaml (program, redactions)
     model: type[Record]
     label: str  # Chinese name shown to officials and on the portal
 
@@ -36,13 +37,16 @@ KINDS: dict[str, Kind] = {
         Kind("project", "projects", Project, "项目"),
         Kind("milestone", "milestones", Milestone, "里程碑"),
         Kind("award", "awards", Award, "资金拨付"),
+        Kind("redactions", "", Redactions, "隐去记录"),
     )
 }
 FOLDER_KIND: dict[str, str] = {k.folder: k.name for k in KINDS.values() if k.folder}
+SINGLE_FILES: dict[str, str] = {f"{k.name}.yaml": k.name for k in KINDS.values() if not k.folder}  # records/<name> → kind
 
 __all__ = [
     "FOLDER_KIND",
     "KINDS",
+    "SINGLE_FILES",
     "Award",
     "Bid",
     "Call",
@@ -55,6 +59,8 @@ __all__ = [
     "Program",
     "Project",
     "Record",
+    "Redaction",
+    "Redactions",
     "Review",
     "Source",
 ]

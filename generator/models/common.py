@@ -77,7 +77,7 @@ class Strict(BaseModel):
 
 
 CREDIT_CODE_HELP = "18 位统一社会信用代码（GB 32100-2015），用于判定“同一单位”"
-CREDIT_CODE_EXAMPLE = "91500106MA5U0A1B28"
+CREDIT_CODE_EXAMPLE = "91110000MA0000000H"  # all zeros: no real unit, and no record of the demos or tests
 
 
 class Unit(Strict, title="单位"):

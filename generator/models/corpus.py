@@ -18,6 +18,7 @@ from generator.models import (
     Program,
     Project,
     Record,
+    Redactions,
     Review,
 )
 
@@ -42,6 +43,12 @@ class Corpus:
     def program(self) -> Program | None:
         programs = self._of(Program)
         return programs[0] if programs else None
+
+    @cached_property
+    def redactions(self) -> Redactions | None:
+        """``records/redactions.yaml``, when there is one."""
+        found = self._of(Redactions)
+        return found[0] if found else None
 
     @property
     def policy(self) -> Policy | None:

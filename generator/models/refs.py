@@ -5,9 +5,11 @@ R001 checks them; the portal and the visibility rules follow them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from generator.models import Award, Bid, Call, ChallengeList, Milestone, Need, Project, Record, Review
+from generator.models import Award, Bid, Call, ChallengeList, Milestone, Need, Project, Record, Redactions, Review
+from generator.models.common import ID_PATTERNS
 from generator.models.review import SUBJECT_KIND
 
 Ref = tuple[tuple[str | int, ...], str, str]  # (field path, target id, target kind)
@@ -41,6 +43,14 @@ def references(rec: Record) -> Iterator[Ref]:
     elif isinstance(rec, Award):
         yield from _one("project", rec.project, "project")
         yield from _one("milestone", rec.milestone, "milestone")
+    elif isinstance(rec, Redactions):
+        for i, entry in enumerate(rec.entries):
+            yield ("entries", i, "record"), entry.record, kind_of_id(entry.record)
+
+
+def kind_of_id(record_id: str) -> str:
+    """The kind whose id pattern a record id matches (the programme's id is lower case)."""
+    return next((k for k, p in ID_PATTERNS.items() if re.match(p, record_id)), "program")
 
 
 def _one(name: str, value: str | None, kind: str) -> Iterator[Ref]:

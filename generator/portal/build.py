@@ -29,8 +29,10 @@ from typing import Any
 import yaml
 
 from generator import export
-from generator.errors import CannotRun
+from generator.errors import CannotRun, RecordErrors
+from generator.portal.check import leaks_in
 from generator.portal.pipeline import Built, PortalBuild, public_view
+from generator.public.leaks import Secrets
 
 PACKAGE = Path(__file__).parent
 DEFAULT_CONFIG = PACKAGE / "mkdocs.yml"
@@ -158,23 +160,33 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def open_data(root: Path, out: Path, formats: tuple[str, ...] = (), *, check: bool = True) -> list[Path]:
     """Write the open-data files (``jiebang export``): the same bytes as the portal's data/;
-    ``formats`` among ``export.FORMATS``, all of them when empty. Each file is written
-    beside its place and renamed into it, so a reader never sees half a file."""
+    ``formats`` among ``export.FORMATS``, all of them when empty. The files pass the portal's
+    leak check before any is written; each is written beside its place and all are then
+    renamed into place, so a reader never sees half a file and a refusal writes nothing."""
     portal = PortalBuild(root, check=check)
     loaded, day, _ = portal.load()
     portal.require_no_errors(loaded)
     view = public_view(loaded, day)
-    written = []
+    files = list(export.files(view, formats or export.FORMATS))
+    leaks = leaks_in(files, Secrets.of(view))
+    if leaks:
+        raise RecordErrors(
+            "\n".join(leaks) + "\n开放数据中出现了不公开的信息，未写出任何文件：请检查公开记录的文字是否提及非公开的记录、单位或人员。"
+        )
+    staged: list[tuple[str, Path]] = []
     try:
         out.mkdir(parents=True, exist_ok=True)
-        for name, content in export.files(view, formats or export.FORMATS):
+        for name, content in files:
             with tempfile.NamedTemporaryFile(dir=out, prefix=f".{name}.", delete=False) as tmp:
+                staged.append((name, Path(tmp.name)))
                 tmp.write(content)
-            os.replace(tmp.name, out / name)
-            written.append(out / name)
+        for name, tmp_path in staged:
+            os.replace(tmp_path, out / name)
     except OSError as exc:
+        for _, tmp_path in staged:
+            tmp_path.unlink(missing_ok=True)
         raise CannotRun(f"无法写入 {out}：{exc.strerror or exc}。请检查路径、权限和磁盘空间。") from exc
-    return written
+    return [out / name for name, _ in files]
 
 
 def serve_portal(root: Path, dev_addr: str | None = None) -> None:

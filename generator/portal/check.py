@@ -1,19 +1,21 @@
 """After a build: every public record got its page, every internal link resolves, and no
-page or data file mentions a record the public may not see. Collects every problem."""
+file of the site mentions what the public may not see (``generator.public.leaks``): generated
+and hand-written pages, copied static files, data files, feeds, the search index and the
+sitemap. Collects every problem."""
 
 from __future__ import annotations
 
 import html
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.models.common import RECORD_ID
 from generator.parallel import parallel_map
+from generator.public.leaks import Secrets, readable
 from generator.public.view import PublicView, Target
 
 # Each pattern starts with what it matches literally and checks what comes before it
@@ -22,7 +24,8 @@ from generator.public.view import PublicView, Target
 _HREF = re.compile(r"""href(?<=\bhref)="([^"]*)\"""")
 _ID_ATTR = re.compile(r"""id(?<=\bid)="([^"]*)\"""")
 PARALLEL_FILES = 100  # below this, starting workers costs more than checking on one core
-TEXT_SUFFIXES = (".html", ".json", ".xml", ".csv", ".ics", ".txt", ".js")
+RUN = 50  # files scanned one after another by one worker
+BLOCK = b"\n<"  # where a page is split into the parts that repeat from page to page
 
 
 def page_file(site: Path, page: str, use_directory_urls: bool = True) -> Path:
@@ -39,38 +42,67 @@ class Scan:
 
     hrefs: tuple[str, ...]  # distinct link targets as written (HTML files)
     ids: frozenset[str]  # element ids, unescaped (HTML files)
-    hidden: tuple[str, ...]  # records it mentions that the public may not see
+    leaks: tuple[str, ...]  # what it mentions that the public may not see, as ``Secrets.find`` names it
 
 
-def scan(name: str, text: str, hidden: frozenset[str]) -> Scan:
-    """``name``: the file's path in the site (its suffix says whether it is HTML)."""
+def scan(name: str, raw: bytes, secrets: Secrets, seen: frozenset[bytes] = frozenset()) -> Scan:
+    """``name``: the file's path in the site (its suffix says whether it is HTML). ``seen``:
+    parts of a page (split where a line starts with a tag) already searched for secrets, found
+    in none, and skipped here (the theme's header and navigation repeat on every page)."""
     page = name.endswith(".html")
+    text = raw.decode("utf-8-sig", errors="replace") if page else ""
+    searched = BLOCK.join(b for b in raw.split(BLOCK) if b not in seen) if seen and page else raw
     return Scan(
         tuple(sorted(set(_HREF.findall(text)))) if page else (),
         frozenset(html.unescape(i) for i in _ID_ATTR.findall(text)) if page else frozenset(),
-        tuple(sorted({m for m in RECORD_ID.findall(html.unescape(text)) if m in hidden})),
+        tuple(secrets.find(readable(name, searched))),
     )
 
 
-def hidden_ids(view: PublicView) -> frozenset[str]:
-    return frozenset(rid for rid in view.corpus.by_id if rid not in view.ids)
+def _scan_files(site: Path, secrets: Secrets, names: Sequence[str]) -> list[Scan]:
+    """Consecutive files (pages of one folder share most of their parts), each page searched
+    only for the parts the page before did not have, while that page had no leak."""
+    out = []
+    seen: frozenset[bytes] = frozenset()
+    for name in names:
+        raw = (site / name).read_bytes()
+        found = scan(name, raw, secrets, seen)
+        seen = frozenset(raw.split(BLOCK)) if name.endswith(".html") and not found.leaks else frozenset()
+        out.append(found)
+    return out
 
 
-def check_site(site: Path, view: PublicView, use_directory_urls: bool = True, base_path: str = "/") -> list[str]:
+def leak_problem(name: str, leaks: Sequence[str]) -> str:
+    return f"{name}：提及了不公开的信息（{'；'.join(leaks)}）"
+
+
+def check_site(
+    site: Path, view: PublicView, use_directory_urls: bool = True, base_path: str = "/", secrets: Secrets | None = None
+) -> list[str]:
     """Every problem of the built site. ``base_path``: the path of the site URL, which
-    absolute links (as in 404.html) start with. Files are scanned on every core."""
+    absolute links (as in 404.html) start with; ``secrets``: what no file may mention (made
+    from ``view`` when not given). Every file is scanned, on every core."""
     base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     tree = _Tree.of(site)
-    names = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file())
-    known = dict(zip(names, parallel_map(partial(_scan_file, site, hidden_ids(view)), names, min_items=PARALLEL_FILES), strict=True))
+    secrets = secrets or Secrets.of(view)
+    names = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    runs = [names[i : i + RUN] for i in range(0, len(names), RUN)]
+    scans = parallel_map(partial(_scan_files, site, secrets), runs, min_items=PARALLEL_FILES // RUN, chunk=1)
+    known = dict(zip(names, (s for run in scans for s in run), strict=True))
     pages = [name for name in names if name.endswith(".html")]
     links = [problem for found in parallel_map(partial(_links, base, tree, known), pages, min_items=PARALLEL_FILES) for problem in found]
-    leaks = [f"{name}：提及了非公开记录 {'、'.join(known[name].hidden)}" for name in names if known[name].hidden]
+    leaks = [leak_problem(name, known[name].leaks) for name in names if known[name].leaks]
     return _record_pages(site, view, use_directory_urls, known) + links + leaks
 
 
-def _scan_file(site: Path, hidden: frozenset[str], name: str) -> Scan:
-    return scan(name, (site / name).read_text(encoding="utf-8-sig", errors="replace"), hidden)
+def leaks_in(files: Sequence[tuple[str, bytes]], secrets: Secrets) -> list[str]:
+    """The leak check on files not yet written (``jiebang export``): one problem per file."""
+    found = parallel_map(partial(_leaks_of, secrets), files, min_items=PARALLEL_FILES, chunk=1)
+    return [leak_problem(name, leaks) for (name, _), leaks in zip(files, found, strict=True) if leaks]
+
+
+def _leaks_of(secrets: Secrets, file: tuple[str, bytes]) -> list[str]:
+    return secrets.find(readable(*file))
 
 
 def _record_pages(site: Path, view: PublicView, use_directory_urls: bool, known: Mapping[str, Scan]) -> list[str]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -32,13 +32,16 @@ from generator import export
 from generator.dates import SHANGHAI, today
 from generator.errors import CannotRun, RecordErrors
 from generator.git.repo import DATE, GitRecords, head_time
+from generator.history.as_of import present
 from generator.history.provider import history_providers
 from generator.layout import RECORDS
 from generator.portal import feeds
 from generator.portal.pages import Page, Providers, RecordNotPublic, environment, render_pages
+from generator.public.leaks import Secrets
 from generator.public.view import PublicView, Target
 from generator.records.tree import Loaded, load_at, load_tree
 from generator.reporters import REPORTERS
+from generator.rules.catalogue import render as render_catalogue
 from generator.validate import report_for
 
 FEEDS = ("feed.xml", "calendar.ics")
@@ -55,6 +58,7 @@ class Built:
     pages: list[Page]  # generated Markdown pages
     files: list[tuple[str, bytes]]  # (path in the site, content): open data and feeds
     revision: str | None = None  # the commit the records were read from (``--as-of``)
+    secrets: Secrets | None = None  # what the leak check looks for (None: made from ``view``)
 
     def write_sources(self, docs: Path) -> list[Path]:
         """Write the pages and files into a docs folder (pages of the same path already there win)."""
@@ -86,15 +90,15 @@ class PortalBuild:
         """The whole build; ``site_url`` overrides the programme's ``portal.base_url``."""
         loaded, day, commit = self.load()
         self.require_no_errors(loaded)
-        view = public_view(loaded, day)
-        providers = self.history(view, commit)
+        view, secrets, redacted = self.public(loaded, day, commit)
+        providers, secrets = self.history(view, commit, secrets, redacted)
         pages = self.pages(view, providers)
         url = site_url or web_url(view.program.portal.base_url if view.program else "") or "/"
         files = data_files(view, url, use_directory_urls)
         epoch = source_epoch(self.root) if commit is None else None
         if epoch is None or dt.datetime.fromtimestamp(epoch, SHANGHAI).date() != view.as_of:
             epoch = int(dt.datetime.combine(view.as_of, dt.time(), SHANGHAI).timestamp())
-        return Built(self.root, view, epoch, url, pages, files, commit)
+        return Built(self.root, view, epoch, url, pages, files, commit, secrets)
 
     def load(self) -> tuple[Loaded, dt.date, str | None]:
         """The records, the build's date, and the commit they were read from (None: the work tree)."""
@@ -118,9 +122,23 @@ class PortalBuild:
                     REPORTERS["text"](report) + "\n记录有错误，未生成任何公开内容：请先修正（jiebang validate）。", report.sorted()
                 )
 
-    def history(self, view: PublicView, commit: str | None) -> Providers:
-        found = history_providers(self.root, view.corpus, view.as_of, commit or "HEAD")
-        return Providers(found.history, found.decisions)
+    def public(self, loaded: Loaded, day: dt.date, commit: str | None) -> tuple[PublicView, Secrets, frozenset[str] | None]:
+        """What the public may see on ``day``; what identifies the records it may not see (less
+        the rule catalogue's examples, which the portal shows on purpose); and (read at a past
+        revision) the texts HEAD's redaction record withholds. Records read at a past revision
+        show only what is also public at HEAD, their texts cleaned (``generator.history.as_of``)."""
+        fixed = [render_catalogue("markdown")]
+        if commit is None:
+            view = public_view(loaded, day)
+            return view, Secrets.of(view, fixed), None
+        now = present(self.root, loaded.corpus, day)
+        return public_view(replace(loaded, corpus=now.corpus), day, now.withheld), now.secrets.without(fixed), now.redacted
+
+    def history(self, view: PublicView, commit: str | None, secrets: Secrets, redacted: frozenset[str] | None) -> tuple[Providers, Secrets]:
+        """The history providers, and what the leak check looks for in the output (less the
+        approvers' names: the decision log shows them on purpose)."""
+        found = history_providers(self.root, view, commit or "HEAD", secrets, redacted)
+        return Providers(found.history, found.decisions), secrets.without(found.found.approvers())
 
     def pages(self, view: PublicView, providers: Providers) -> list[Page]:
         """The generated pages; a broken template (a records repo may have its own) or a link
@@ -133,10 +151,10 @@ class PortalBuild:
             raise CannotRun(f"生成页面失败：{exc}") from exc
 
 
-def public_view(loaded: Loaded, as_of: dt.date) -> PublicView:
+def public_view(loaded: Loaded, as_of: dt.date, withheld: frozenset[str] = frozenset()) -> PublicView:
     if loaded.corpus.program is None:
         raise CannotRun("缺少有效的 records/program.yaml：门户标题、发榜单位和政策参数都来自它。")
-    return PublicView(loaded.corpus, as_of)
+    return PublicView(loaded.corpus, as_of, withheld)
 
 
 def data_files(view: PublicView, site_url: str, use_directory_urls: bool = True) -> list[tuple[str, bytes]]:

@@ -163,7 +163,7 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
         assert self.built is not None
         if self.offline:
             offline_search(site)
-        problems = check_site(site, self.built.view, config.use_directory_urls, urlsplit(config.site_url or "/").path)
+        problems = check_site(site, self.built.view, config.use_directory_urls, urlsplit(config.site_url or "/").path, self.built.secrets)
         if problems:
             message = "门户检查未通过：\n" + "\n".join(f"  {p}" for p in problems)
             if not self.serving:

@@ -25,10 +25,14 @@ class Target:
 
 
 class PublicView:
-    def __init__(self, corpus: Corpus, as_of: dt.date) -> None:
+    """``withheld``: ids that may not be shown although the records make them public on
+    ``as_of`` (a build of an earlier revision hides what is not public now)."""
+
+    def __init__(self, corpus: Corpus, as_of: dt.date, withheld: frozenset[str] = frozenset()) -> None:
         self.corpus = corpus
         self.as_of = as_of
-        self.ids: frozenset[str] = public_ids(corpus, as_of)
+        self.withheld = withheld
+        self.ids: frozenset[str] = public_ids(corpus, as_of, withheld)
 
     def _public(self, records: list[R]) -> list[R]:
         return sorted((r for r in records if r.id in self.ids), key=lambda r: r.id)
@@ -135,7 +139,7 @@ class PublicView:
 
     @cached_property
     def _hidden(self) -> frozenset[str]:
-        return restricted_ids(self.corpus)
+        return restricted_ids(self.corpus, self.withheld)
 
     def bids_count(self, lst: ChallengeList) -> int:
         """Bids received on a list: submitted, not withdrawn, none that is itself restricted."""

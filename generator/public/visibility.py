@@ -25,9 +25,10 @@ _DEPENDS_ON = {
 }
 
 
-def restricted_ids(corpus: Corpus) -> frozenset[str]:
-    """Restricted records and every record that depends on one, transitively."""
-    hidden = {r.id for r in corpus if r.restricted}
+def restricted_ids(corpus: Corpus, withheld: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Restricted records and every record that depends on one, transitively. ``withheld``:
+    more ids to treat as restricted (records an earlier revision holds that are not public now)."""
+    hidden = {r.id for r in corpus if r.restricted} | withheld
     changed = True
     while changed:  # dependency chains are at most four long: list → bid → project → award
         changed = False
@@ -42,9 +43,10 @@ def restricted_ids(corpus: Corpus) -> frozenset[str]:
     return frozenset(hidden)
 
 
-def public_ids(corpus: Corpus, today: dt.date) -> frozenset[str]:
-    """Ids of every record the portal and open data may show on ``today``."""
-    hidden = restricted_ids(corpus)
+def public_ids(corpus: Corpus, today: dt.date, withheld: frozenset[str] = frozenset()) -> frozenset[str]:
+    """Ids of every record the portal and open data may show on ``today``; never those in
+    ``withheld`` nor the records that depend on them."""
+    hidden = restricted_ids(corpus, withheld)
     public: set[str] = set()
     for lst in corpus.lists:
         if lst.id not in hidden and (lst.status in PUBLIC_LIST_STATUSES or (lst.status == "withdrawn" and lst.call)):

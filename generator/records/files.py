@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from generator.diagnostics import ERROR, Diagnostic
 from generator.layout import RECORDS, SUFFIXES
-from generator.models import FOLDER_KIND, KINDS, Record, Source
+from generator.models import FOLDER_KIND, KINDS, SINGLE_FILES, Record, Source
 from generator.models.common import share_fields_sets
 from generator.parallel import parallel_map
 from generator.records.load import Document, compose, parse, to_json
@@ -153,8 +153,8 @@ def _kind_for(path: str, data: object) -> str | None:
     if isinstance(data, dict) and isinstance(data.get("kind"), str) and data["kind"] in KINDS:
         return str(data["kind"])
     parts = PurePosixPath(path).parts
-    if parts[-1] == "program.yaml" and len(parts) == 2:
-        return "program"
+    if len(parts) == 2 and parts[-1] in SINGLE_FILES:
+        return SINGLE_FILES[parts[-1]]
     return FOLDER_KIND.get(parts[1]) if len(parts) > 2 else None
 
 

@@ -72,6 +72,10 @@ def new_record(
         if (root / RECORDS / "program.yaml").exists() or source:
             raise CannotRun("records/program.yaml 已存在：每个记录仓库只有一个方案文件。")
         return NewRecord(f"{RECORDS}/program.yaml", program_template(today))
+    if kind == "redactions":
+        if (root / RECORDS / "redactions.yaml").exists() or source:
+            raise CannotRun("records/redactions.yaml 已存在：请在其中追加条目。")
+        return NewRecord(f"{RECORDS}/redactions.yaml", REDACTIONS_TEMPLATE)
     copied = _source_text(files, kind, source) if source else None
     if copied is not None and kind == "bid":
         _refuse_duplicate_bid(files, copied, str(source))
@@ -114,6 +118,14 @@ def next_id(kind: str, taken: set[str], year: int, project: str | None = None) -
 def modeline(kind: str, depth: int) -> str:
     """The schema modeline of a record ``depth`` folders below the repository root."""
     return f"{MODELINE}{'../' * depth}schemas/{kind}.schema.json"
+
+
+REDACTIONS_TEMPLATE = f"""{modeline("redactions", 1)}
+kind: redactions
+# 误录的个人信息从门户的历史、决策记录和按日期生成的门户中隐去（git 历史不改写）。每条写明：
+#   commit 带入该信息的提交编号；record 记录编号；field 字段路径（如 principal_investigator.name）；reason 理由。
+entries: []
+"""
 
 
 def _place(root: Path, kind: str, new_id: str, year: int) -> str:

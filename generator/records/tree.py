@@ -3,6 +3,7 @@ parsed and checked (parse, schema, model) into a corpus with every file's findin
 
 from __future__ import annotations
 
+import errno
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from generator.errors import CannotRun
 from generator.git.repo import GitRecords
 from generator.layout import RECORDS
 from generator.models.corpus import Corpus
-from generator.records.files import FileResult, check_file, check_files, iter_record_files, read_files
+from generator.records.files import FileResult, check_files, iter_record_files, read_files
 
 FREEZE_ABOVE = 200_000  # live container objects: a set of ~20,000 records
 
@@ -82,4 +83,8 @@ def load_tree(root: Path) -> Loaded:
 def load_at(src: GitRecords, rev: str | git.Commit) -> Loaded:
     """The record set exactly as it stood at ``rev`` (a revision, date or commit)."""
     commit = rev if isinstance(rev, git.Commit) else src.resolve(rev)
-    return load_results(check_file(b.path, src.read(b.sha)) for b in src.blobs(commit))
+    blobs = src.blobs(commit)
+    raw = src.read_many(b.sha for b in blobs)  # one git process; parsed on every core for a large set
+    missing = OSError(errno.ENOENT, "git 对象缺失")
+    with bulk():
+        return load_results(check_files((b.path, raw.get(b.sha, missing)) for b in blobs))

@@ -80,9 +80,9 @@ def id_matches_file_and_kind_matches_folder(corpus: Corpus, policy: Policy) -> I
             continue
         path = PurePosixPath(rec.source.path)
         parts = path.parts[1:]  # below records/
-        if rec.kind == "program":
-            if parts != ("program.yaml",):
-                yield rec.finding(("kind",), f"program 记录只能是 records/program.yaml，而不是 {rec.source.path}。")
+        if not KINDS[rec.kind].folder:  # one file of its own: records/program.yaml, records/redactions.yaml
+            if parts != (f"{rec.kind}.yaml",):
+                yield rec.finding(("kind",), f"{rec.kind} 记录只能是 records/{rec.kind}.yaml，而不是 {rec.source.path}。")
             continue
         folder_kind = FOLDER_KIND.get(parts[0]) if len(parts) > 1 else None
         if folder_kind != rec.kind:

@@ -12,6 +12,7 @@ import pytest
 from generator.git.repo import GitRecords
 from generator.history.provider import Change, history_providers, value_text
 from generator.history.public import PortalHistory, portal_history
+from generator.public.view import PublicView
 from generator.records.tree import load_at
 from tests.history.history_repo import add_disclosures, build_history_repo, merger_key
 
@@ -26,7 +27,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def portal(repo: Path) -> PortalHistory:
     src = GitRecords(repo)
-    return portal_history(src, load_at(src, "HEAD").corpus, TODAY)
+    return portal_history(src, PublicView(load_at(src, "HEAD").corpus, TODAY))
 
 
 def test_histories_only_for_public_records(portal: PortalHistory) -> None:
@@ -45,22 +46,16 @@ def test_histories_only_for_public_records(portal: PortalHistory) -> None:
     assert [s.status for s in h.timeline] == ["closed", "awarded", "closed"]
 
 
-def test_ids_of_records_that_are_not_public_are_redacted(portal: PortalHistory) -> None:
+def test_fields_off_the_allow_list_never_in_field_changes(portal: PortalHistory) -> None:
     squash = portal.histories["L-2024-001"].versions[2]
-    # N-2024-002 is a need and R-2024-001 a list argumentation: never public.
-    assert [c.text() for c in squash.changes] == [
-        "status: closed → awarded",
-        "needs: + 〔非公开记录〕",
-        "argumentation: 〔非公开记录〕 → null",
-    ]
+    # needs (N-2024-002 added) and argumentation (set to null) changed too: neither is a public field of a list
+    assert [c.text() for c in squash.changes] == ["status: closed → awarded"]
 
 
-def test_private_fields_never_in_field_changes(portal: PortalHistory) -> None:
-    [latest, _] = portal.histories["R-2024-002"].versions
-    # the panel's names and its opinion changed too, but the portal never shows them
-    assert [c.text() for c in latest.changes] == [
-        "publicity.channel: 书面异议请寄区科技局成果转化科（电话 023-65311234）。 → 书面异议请寄区科技局成果转化科（电话 023-65311235）。"
-    ]
+def test_a_notice_corrected_before_its_publicity_shows_no_earlier_text(portal: PortalHistory) -> None:
+    # the panel, the opinion and the objection channel changed on 2024-07-01, before the 公示 began
+    # on 2024-07-08: the public never saw the earlier text, so the notice starts with its disclosure
+    assert [(v.action, v.commit.pr, v.changes) for v in portal.histories["R-2024-002"].versions] == [("disclosed", 5, ())]
 
 
 def test_versions_while_restricted_are_left_out(portal: PortalHistory) -> None:
@@ -92,14 +87,14 @@ def test_shallow_clone_gives_a_note_not_a_failure(repo: Path, tmp_path: Path) ->
     clone = tmp_path / "shallow"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(clone)], check=True)
     src = GitRecords(clone)
-    found = portal_history(src, load_at(src, "HEAD").corpus, TODAY)
+    found = portal_history(src, PublicView(load_at(src, "HEAD").corpus, TODAY))
     assert found.histories == {} and found.log == []
     assert found.note is not None and "浅克隆" in found.note
 
 
 def test_page_data_links_and_names(repo: Path) -> None:
     src = GitRecords(repo)
-    providers = history_providers(src, load_at(src, "HEAD").corpus, TODAY)
+    providers = history_providers(src, PublicView(load_at(src, "HEAD").corpus, TODAY))
     h = providers.history("L-2024-001")
     assert h is not None and h.note is None
     funding = h.versions[3].decision
@@ -123,11 +118,11 @@ def test_page_data_when_history_is_missing(tmp_path: Path) -> None:
     corpus = load_at(GitRecords(root), "HEAD").corpus
     clone = tmp_path / "shallow"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{root}", str(clone)], check=True)
-    providers = history_providers(clone, corpus, TODAY)
+    providers = history_providers(clone, PublicView(corpus, TODAY))
     h = providers.history("L-2024-001")
     assert h is not None and h.versions == () and h.note is not None and "浅克隆" in h.note
     assert providers.decisions(frozenset()).note == h.note
-    plain = history_providers(tmp_path, corpus, TODAY).decisions(frozenset())
+    plain = history_providers(tmp_path, PublicView(corpus, TODAY)).decisions(frozenset())
     assert plain.entries == () and plain.note is not None and "不是从 git 仓库生成的" in plain.note
     assert str(tmp_path) not in plain.note
 
@@ -141,7 +136,7 @@ def test_public_values_and_the_programme_in_the_log(repo: Path) -> None:
         "id I3，target 1",
     ]
     src = GitRecords(repo)
-    log = history_providers(src, load_at(src, "HEAD").corpus, TODAY).decisions(frozenset())
+    log = history_providers(src, PublicView(load_at(src, "HEAD").corpus, TODAY)).decisions(frozenset())
     first = log.entries[-1]
     assert [(r.id, r.kind, r.action) for r in first.records] == [("shapingba", "program", "新建")]
     assert first.decision.problems == (

@@ -54,7 +54,7 @@ def test_record_page_has_timeline_pr_links_and_field_changes(site: Path) -> None
     assert '<span class="jb-verified">已验证签名：张三（合并）</span>' in raw
     assert "资助强度 › 财政资助强度（元）：100000 → 80000" in history
     assert "考核指标 I3：新增 指标编号 I3，指标名称 功耗，目标值 ≤0.5 W，考核方式 第三方检测报告" in history
-    assert "榜单论证：〔非公开记录〕 → （空）" in history  # the argumentation is not public; null is a change
+    assert "榜单论证" not in history and "来源需求" not in history  # argumentation and needs changed: not public fields
     assert history.index("2024年6月20日　修改") < history.index("2024年6月3日　修改")  # newest first
     assert "2024年6月20日　修改　提交 " in history
     assert "未经批准：未经合并请求（PR）直接进入主线；没有签名；方案要求列出审核人，但提交没有 Approved-by 或 Reviewed-by 尾注" in history
@@ -126,7 +126,9 @@ def test_restricted_history_never_reaches_the_portal(tmp_path: Path) -> None:
     assert "2024年7月3日　公开　PR #7，已验证签名：张三（压缩合并），批准人列出的审核人：张三" in history
     assert "PR #6" not in history and "名称" not in history  # no version, no change from the restricted time
     notice = text(page(out, "notices/R-2024-002"))
-    assert "项目公示 › 异议受理方式：" in notice and "王某某" not in notice and "建议资助" not in notice
+    # corrected on 2024-07-01, before its 公示 began: the public never saw the text before that
+    assert "2024年7月1日　公开　PR #5" in notice and "项目公示 › 异议受理方式" not in notice
+    assert "王某某" not in notice and "建议资助" not in notice
     decisions = text(page(out, "decisions"))
     assert "2024年7月4日　提交" in decisions and "另有 1 条非公开记录的变更" in decisions
     for rel, content in site_files(out):

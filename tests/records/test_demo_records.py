@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.models import FOLDER_KIND as KINDS_BY_FOLDER
-from generator.models import KINDS
+from generator.models import KINDS, SINGLE_FILES
 from generator.models.listing import LIST_EDGES
 from generator.models.review import RESULTS
 from generator.records.tree import load_tree
@@ -39,7 +39,7 @@ def test_every_shipped_record_has_its_schema_modeline() -> None:
     for path in sorted((REPO / "records").rglob("*.yaml")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         depth = len(path.relative_to(REPO).parts) - 1
-        kind = "program" if path.name == "program.yaml" else None
+        kind = SINGLE_FILES.get(path.name) if depth == 1 else None  # records/program.yaml, records/redactions.yaml
         expected_kind = kind or next(k for k in KINDS.values() if k.folder == path.relative_to(REPO / "records").parts[0]).name
         assert first == f"# yaml-language-server: $schema={'../' * depth}schemas/{expected_kind}.schema.json", path
 
@@ -103,5 +103,5 @@ def test_second_programme_records_carry_their_schema_modeline() -> None:
     for path in sorted((HAINAN / "records").rglob("*.yaml")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         depth = len(path.relative_to(REPO).parts) - 1
-        kind = "program" if path.name == "program.yaml" else KINDS_BY_FOLDER[path.relative_to(HAINAN / "records").parts[0]]
+        kind = SINGLE_FILES.get(path.name) or KINDS_BY_FOLDER[path.relative_to(HAINAN / "records").parts[0]]
         assert first == f"# yaml-language-server: $schema={'../' * depth}schemas/{kind}.schema.json", path

@@ -20,7 +20,7 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.mark.parametrize("kind", [k for k in KINDS if k != "program"])
+@pytest.mark.parametrize("kind", [k for k, v in KINDS.items() if v.folder])
 def test_template_parses_with_every_required_field(kind: str, records) -> None:  # type: ignore[no-untyped-def]
     root = records()
     new = new_record(root, kind, project="P-2024-001", today=TODAY)
@@ -127,3 +127,15 @@ def test_a_new_list_leaves_every_choice_to_the_official(records) -> None:  # typ
     lines = new_record(records(), "list", today=TODAY).text.splitlines()
     after = lines[next(i for i, line in enumerate(lines) if line.startswith("eligibility:")) + 1]
     assert after.startswith("  scope: 待填写  # 发布范围：district 区内 | municipal 市内 | provincial 省内 | national 全国")
+
+
+def test_new_redactions_file_validates_and_is_made_once(records) -> None:  # type: ignore[no-untyped-def]
+    root = records()
+    new = new_record(root, "redactions", today=TODAY)
+    assert new.path == "records/redactions.yaml"
+    assert new.text.startswith("# yaml-language-server: $schema=../schemas/redactions.schema.json\nkind: redactions\n")
+    result = check_file(new.path, new.text.encode("utf-8"))
+    assert result.record is not None and result.diagnostics == ()
+    (root / new.path).write_text(new.text, encoding="utf-8")
+    code, out = run("new", "redactions", "--root", str(root))
+    assert code == 2 and "records/redactions.yaml 已存在" in out

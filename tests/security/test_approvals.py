@@ -19,6 +19,7 @@ from generator.cli import main
 from generator.git import platform
 from generator.git.repo import GitRecords
 from generator.history.provider import history_providers
+from generator.public.view import PublicView
 from generator.records.tree import load_at
 from tests.conftest import make_records
 from tests.signing import GITHUB_MERGE, SIGNERS, Repo, SshKey, gpg_key, ssh_key
@@ -188,7 +189,7 @@ def test_a_tampered_signed_merge_is_not_an_approval(repo: Repo) -> None:
 
 def decision_log(repo: Repo):  # type: ignore[no-untyped-def]
     src = GitRecords(repo.root)
-    return history_providers(src, load_at(src, "HEAD").corpus, TODAY).decisions(frozenset())
+    return history_providers(src, PublicView(load_at(src, "HEAD").corpus, TODAY)).decisions(frozenset())
 
 
 # ---- fail closed: a rewritten main line ---------------------------------------------------
