@@ -13,16 +13,29 @@ import git
 
 from generator.dates import SHANGHAI
 from generator.errors import CannotRun
-from generator.layout import RECORDS, SUFFIXES
+from generator.layout import MAX_BYTES, RECORDS, SUFFIXES
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FETCH_HINT = "请获取完整历史后重试：git fetch --unshallow（GitHub Actions 中设置 actions/checkout 的 fetch-depth: 0）。"
 
 
+REGULAR = ("100644", "100755")
+SYMLINK, SUBMODULE = "120000", "160000"
+
+
 @dataclass(frozen=True)
 class Blob:
+    """An entry of a commit's tree under ``records/``: a record file, or a symlink or
+    submodule (``mode``), which is never a record."""
+
     path: str  # repo-relative, posix
-    sha: str  # git blob id (hex)
+    sha: str  # git object id (hex): a blob, or the commit of a submodule
+    mode: str = REGULAR[0]
+    size: int = 0  # bytes, from the tree listing: known before the blob is read
+
+    @property
+    def regular(self) -> bool:
+        return self.mode in REGULAR
 
 
 def head_time(root: Path) -> int | None:
@@ -33,6 +46,14 @@ def head_time(root: Path) -> int | None:
         return None
     stamp = out.stdout.strip()
     return int(stamp) if out.returncode == 0 and stamp.isdigit() else None
+
+
+class TooLarge(ValueError):
+    """A blob over the size limit: it is not read."""
+
+    def __init__(self, sha: str, size: int, limit: int) -> None:
+        super().__init__(f"对象 {sha[:10]} 大小 {size} 字节，超过上限 {limit} 字节，未读取。")
+        self.size = size
 
 
 def _null(sha: str) -> bool:
@@ -94,17 +115,22 @@ class GitRecords:
             raise CannotRun(f"找不到 {a.hexsha[:10]} 与 {b.hexsha[:10]} 的合并基点。{hint}")
         return bases[0]
 
-    def blobs(self, commit: git.Commit) -> list[Blob]:
-        """Every record file in the commit's tree, sorted by path."""
-        out = self.repo.git.ls_tree("-r", "-z", "--full-tree", commit.hexsha, "--", RECORDS)
+    def blobs(self, commit: git.Commit | str, paths: Iterable[str] | None = None) -> list[Blob]:
+        """Every record file in the commit's tree (or those of ``paths``), sorted by path,
+        with every symlink and submodule under ``records/`` (never followed or read)."""
+        sha = commit.hexsha if isinstance(commit, git.Commit) else self.repo.commit(commit).hexsha
+        out = self.repo.git.ls_tree("-r", "-z", "-l", "--full-tree", sha, "--", RECORDS)
+        wanted = set(paths) if paths is not None else None
         found = []
         for entry in out.split("\0"):
             if not entry:
                 continue
             meta, path = entry.split("\t", 1)
-            _mode, kind, sha = meta.split()
-            if kind == "blob" and path.endswith(SUFFIXES):
-                found.append(Blob(path, sha))
+            mode, kind, sha, size = meta.split()
+            if wanted is not None and path not in wanted:
+                continue
+            if mode in (SYMLINK, SUBMODULE) or (kind == "blob" and path.endswith(SUFFIXES)):
+                found.append(Blob(path, sha, mode, int(size) if size.isdigit() else 0))
         return sorted(found, key=lambda b: b.path)
 
     def _git(self, *commands: list[str]) -> list[list[str]]:
@@ -147,12 +173,34 @@ class GitRecords:
         wanted = set(paths)
         return {b.path: b.sha for b in self.blobs(self.repo.commit(rev)) if b.path in wanted} if wanted else {}
 
-    def read(self, sha: str) -> bytes:
-        return bytes(self.repo.odb.stream(bytes.fromhex(sha)).read())
+    def read(self, sha: str, limit: int = MAX_BYTES) -> bytes:
+        """A blob's bytes; ``TooLarge`` when it is larger than ``limit`` (checked before reading)."""
+        stream = self.repo.odb.stream(bytes.fromhex(sha))
+        if stream.size > limit:
+            raise TooLarge(sha, stream.size, limit)
+        return bytes(stream.read())
 
-    def read_many(self, shas: Iterable[str]) -> dict[str, bytes]:
-        """The bytes of many blobs from one ``git cat-file --batch``; missing ones are left out."""
+    def sizes(self, shas: Iterable[str]) -> dict[str, int]:
+        """The sizes of objects, from one ``git cat-file --batch-check`` (nothing is read)."""
         wanted = list(dict.fromkeys(shas))
+        if not wanted:
+            return {}
+        proc = subprocess.run(
+            ["git", "cat-file", "--batch-check"], cwd=self.root, input="\n".join(wanted).encode() + b"\n", capture_output=True
+        )
+        found = {}
+        for line in proc.stdout.decode("ascii", "replace").splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[2].isdigit():
+                found[parts[0]] = int(parts[2])
+        return found
+
+    def read_many(self, shas: Iterable[str], limit: int = MAX_BYTES) -> dict[str, bytes]:
+        """The bytes of many blobs from one ``git cat-file --batch``; missing ones and those
+        larger than ``limit`` (asked first, without reading them) are left out."""
+        asked = list(dict.fromkeys(shas))
+        sizes = self.sizes(asked)
+        wanted = [sha for sha in asked if sizes.get(sha, 0) <= limit and sha in sizes]
         if not wanted:
             return {}
         proc = subprocess.run(["git", "cat-file", "--batch"], cwd=self.root, input="\n".join(wanted).encode() + b"\n", capture_output=True)

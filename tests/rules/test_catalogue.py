@@ -14,7 +14,7 @@ from tests.conftest import REPO
 
 # SPEC §4, the rule table (ID and level) as the specification states it.
 SPEC_TABLE = """
-| S001 | error | | S002 | error | | S003 | error | | S004 | error | | S005 | error | | S006 | error |
+| S001 | error | | S002 | error | | S003 | error | | S004 | error | | S005 | error | | S006 | error | | S008 | error |
 | R001 | error | | R002 | error |
 | F001 | error | | F002 | error | | F003 | error | | F004 | error | | F005 | warning |
 | T001 | error | | T002 | error | | T003 | warning | | T004 | error | | T005 | error | | T006 | error |
