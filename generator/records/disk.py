@@ -164,8 +164,9 @@ def _read(folder: int, name: str) -> bytes:
         if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):
             raise not_regular(_what(now.st_mode) if not stat.S_ISREG(now.st_mode) else "刚被替换的文件")
         chunks, size = [], 0
+        step = max(now.st_size + 1, 8192)  # one read for the whole file, one to see its end
         while size <= MAX_BYTES:
-            chunk = os.read(fd, MAX_BYTES + 1 - size)
+            chunk = os.read(fd, min(step, MAX_BYTES + 1 - size))
             if not chunk:
                 break
             chunks.append(chunk)
