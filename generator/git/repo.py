@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import subprocess
 from collections.abc import Iterable
@@ -151,7 +152,12 @@ class GitRecords:
         """Every record file git sees in the work tree: tracked or untracked, not ignored
         (a tracked file deleted from the work tree is listed; reading it fails)."""
         (found,) = self._git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"])
-        return sorted(p for p in set(found) if p.endswith(SUFFIXES))
+        return sorted(p for p in set(found) if self._listed(p))
+
+    def _listed(self, path: str) -> bool:
+        """A record file by its name, or a symlink of any name (git lists a symlinked
+        folder as one entry): one to refuse, never to skip."""
+        return path.endswith(SUFFIXES) or os.path.islink(self.root / path)
 
     def differences(self, rev: str) -> dict[str, tuple[str | None, str | None]]:
         """The record files whose work-tree content differs from commit ``rev``, without
@@ -162,10 +168,10 @@ class GitRecords:
         )
         found: dict[str, tuple[str | None, str | None]] = {}
         for meta, path in zip(raw[::2], raw[1::2], strict=True):
-            _old_mode, _new_mode, old, new, status = meta.split()
-            if path.endswith(SUFFIXES):
+            old_mode, new_mode, old, new, status = meta.split()
+            if path.endswith(SUFFIXES) or SYMLINK in (old_mode.lstrip(":"), new_mode) or self._listed(path):
                 found[path] = (None if _null(old) else old, None if status == "D" else "" if _null(new) else new)
-        found.update((p, (None, "")) for p in untracked if p.endswith(SUFFIXES))
+        found.update((p, (None, "")) for p in untracked if self._listed(p))
         return found
 
     def blobs_at(self, rev: str, paths: Iterable[str]) -> dict[str, str]:

@@ -233,9 +233,11 @@ def test_validate_base_reads_base_blobs_through_the_same_refusals(repo: Path) ->
     base = git(repo, "rev-parse", "HEAD").strip()
     (repo / LINK).unlink()
     os.mkfifo(repo / LINK)
+    (repo / "records/lists/2024").symlink_to("../needs", target_is_directory=True)  # a folder: no record's name
     done = cli(repo, "validate", "--base", base, timeout=60)
     assert done.returncode == 1, done.stderr
     assert f"{LINK}:1:1: error S005" in done.stdout and "命名管道" in done.stdout
+    assert "records/lists/2024:1:1: error S005" in done.stdout and "R002" not in done.stdout
 
 
 # --- YAML 1.1 forms and control characters (S008) -----------------------------------------
