@@ -73,3 +73,13 @@ def records(tmp_path: Path):  # type: ignore[no-untyped-def]
         return make_records(tmp_path / "repo", **kw)
 
     return build
+
+
+@pytest.fixture
+def committed(tmp_path: Path) -> Path:
+    """The base set committed once (2024-05-30) to a new repository on branch main."""
+    root = make_records(tmp_path / "repo")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Initial records", date="2024-05-30T09:00:00+08:00")
+    return root

@@ -164,12 +164,8 @@ def test_reading_refuses_whatever_path_it_is_given(records) -> None:  # type: ig
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = make_records(tmp_path / "repo")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "Initial records", date="2024-05-30T09:00:00+08:00")
-    return root
+def repo(committed: Path) -> Path:
+    return committed
 
 
 def test_a_symlink_in_a_git_tree_is_refused(repo: Path) -> None:
