@@ -169,8 +169,9 @@ class GitRecords:
         found: dict[str, tuple[str | None, str | None]] = {}
         for meta, path in zip(raw[::2], raw[1::2], strict=True):
             old_mode, new_mode, old, new, status = meta.split()
-            if path.endswith(SUFFIXES) or SYMLINK in (old_mode.lstrip(":"), new_mode) or self._listed(path):
-                found[path] = (None if _null(old) else old, None if status == "D" else "" if _null(new) else new)
+            link = new_mode == SYMLINK  # read from disk, and refused there: its blob may equal a record's
+            if path.endswith(SUFFIXES) or link or old_mode.lstrip(":") == SYMLINK or self._listed(path):
+                found[path] = (None if _null(old) else old, None if status == "D" else "" if _null(new) or link else new)
         found.update((p, (None, "")) for p in untracked if self._listed(p))
         return found
 

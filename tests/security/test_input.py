@@ -236,6 +236,20 @@ def test_validate_base_reads_base_blobs_through_the_same_refusals(repo: Path) ->
     assert "records/lists/2024:1:1: error S005" in done.stdout and "R002" not in done.stdout
 
 
+def test_a_symlink_whose_target_text_is_a_record_is_not_taken_for_it(repo: Path) -> None:
+    """Git hashes a symlink's target text: a link whose target is the text of the record it
+    replaces has the record's blob id, and must still be refused."""
+    assert cli(repo, "validate", "--base", "HEAD", timeout=60).returncode == 0  # a kept state: only what git sees changed is read
+    path = repo / "records/lists/L-2024-001.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.unlink()
+    path.symlink_to(text)
+    git(repo, "add", "-A")
+    done = cli(repo, "validate", "--base", "HEAD", timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert "records/lists/L-2024-001.yaml:1:1: error S005" in done.stdout
+
+
 # --- YAML 1.1 forms and control characters (S008) -----------------------------------------
 
 LIST = "records/lists/L-2024-001.yaml"
