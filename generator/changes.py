@@ -43,7 +43,7 @@ from generator.records.cache import ChangeCache, Group, State, blob_id, cache_di
 from generator.records.files import FileResult, check_files, read_files
 from generator.records.graph import Entry, components
 from generator.records.load import compose
-from generator.records.tree import bulk, corpus_of, missing_program
+from generator.records.tree import bulk, corpus_of, missing_program, read_blobs
 from generator.rules.base import run_change_rules, run_rules
 from generator.validate import make_report
 
@@ -181,7 +181,7 @@ def compare(repo: GitRecords, root: Path, merge_base: str, cache: ChangeCache) -
     head_files = _Files(cache, from_work_tree)
     new = head_files.entries({p: now[p] for p in differ if p in now})
     changed = {p for p, (before, _) in vs_base.items() if before != now.get(p)}
-    base_files = _Files(cache, lambda files: ((p, repo.read(sha)) for p, sha in files))
+    base_files = _Files(cache, lambda files: read_blobs(repo, repo.blobs(merge_base, [p for p, _ in files])))
     base_changed = base_files.entries({p: sha for p in changed if (sha := vs_base[p][0])})
 
     # The components to load again: those of the files that differ, and those they now reach.

@@ -3,44 +3,152 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from generator import __version__
-from generator.errors import CannotRun, RecordErrors
+from generator.errors import CannotRun, RecordErrors, os_message
 from generator.reporters import REPORTERS
 
-FORMATS = click.Choice(sorted(REPORTERS))
+
+class _Choice(click.Choice):
+    """``click.Choice`` whose refusal is in Chinese."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(f"“{value}”不是可选的取值，应为 {'、'.join(map(str, self.choices))} 之一", param, ctx)
+
+
+class _Folder(click.ParamType):
+    """A folder path: ``exists`` demands that it exist; a file is refused either way."""
+
+    name = "folder"
+
+    def __init__(self, exists: bool) -> None:
+        self.exists = exists
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        path = Path(value)
+        if self.exists and not path.exists():
+            self.fail(f"{value} 不存在", param, ctx)
+        if path.exists() and not path.is_dir():
+            self.fail(f"{value} 不是文件夹", param, ctx)
+        return path
+
+
+class _Year(click.ParamType):
+    name = "year"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip()
+        if not (text.isascii() and text.removeprefix("-").isdigit()):
+            self.fail(f"年份“{value}”不是整数，应写成四位数年份，如 2024", param, ctx)
+        return int(text)
+
+
+class _Address(click.ParamType):
+    """``IP:PORT`` for the preview server."""
+
+    name = "address"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        host, _, port = str(value).rpartition(":")
+        if not host or not port.isascii() or not port.isdigit() or not 0 < int(port) < 65536:
+            self.fail(f"“{value}”不是“地址:端口”，应写成如 127.0.0.1:8000（端口 1–65535）", param, ctx)
+        return str(value)
+
+
+FORMATS = _Choice(sorted(REPORTERS))
 root_option = click.option(
     "--root",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=_Folder(exists=True),
     default=Path("."),
     show_default=True,
     help="记录仓库的根目录（含 records/）。",
 )
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that every ``finally`` runs (a build's staging
+    folder is removed, its workers stopped) before the process ends."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second signal must not interrupt the cleanup
+    raise _Terminated
+
+
 class _Group(click.Group):
     """Every command's "cannot run" (exit 2) and "records have errors" (exit 1) end here,
-    with the message and no traceback."""
+    with the message and no traceback; so do usage errors, failures of the system (a full
+    or read-only disk) and SIGTERM or Ctrl-C (nothing half-written is left)."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
+            raise click.UsageError(f"没有命令“{args[0]}”，可用的命令：{'、'.join(self.list_commands(ctx))}", ctx)
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         from mkdocs.exceptions import MkDocsException
 
+        previous = _on_sigterm(_terminate)
         try:
             return super().invoke(ctx)
         except CannotRun as exc:
-            click.echo(f"jiebang: {exc}", err=True)
-            sys.exit(2)
+            _fail(str(exc))
         except RecordErrors as exc:
             click.echo(str(exc))
             sys.exit(1)
         except MkDocsException as exc:  # MkDocs has logged the cause
             click.echo(f"jiebang: 门户未生成：{exc}", err=True)
             sys.exit(1)
+        except click.UsageError as exc:
+            _fail(f"{usage_message(exc)}。运行 {exc.ctx.command_path if exc.ctx else 'jiebang'} --help 查看用法。")
+        except OSError as exc:
+            _fail(f"无法完成：{os_message(exc)}。请检查路径、权限和磁盘空间。")
+        except _Terminated:
+            _fail("收到终止信号，已停止：未完成的输出已清理，原有内容未改动。", 128 + signal.SIGTERM)
+        except KeyboardInterrupt:
+            _fail("已中断：未完成的输出已清理，原有内容未改动。", 128 + signal.SIGINT)
+        finally:
+            _on_sigterm(previous)
+
+
+def _on_sigterm(handler: Any) -> Any:
+    """Install a SIGTERM handler (only the main thread may); the previous one, or None."""
+    if handler is None or threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGTERM, handler)
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    click.echo(f"jiebang: {message}", err=True)
+    sys.exit(code)
+
+
+def usage_message(exc: click.UsageError) -> str:
+    """A usage error in Chinese (the messages of this module's parameter types already are)."""
+    if isinstance(exc, click.MissingParameter):
+        name = exc.param.human_readable_name if exc.param is not None else "参数"
+        return f"缺少参数 {name}"
+    if isinstance(exc, click.BadParameter):
+        names = "/".join(exc.param.opts) if exc.param is not None and exc.param.opts and exc.param.param_type_name == "option" else None
+        name = names or (exc.param.human_readable_name if exc.param is not None else "参数")
+        return f"{name} 的取值无效：{exc.message}"
+    if isinstance(exc, click.NoSuchOption):
+        return f"没有选项 {exc.option_name}"
+    if isinstance(exc, click.BadOptionUsage):
+        return f"选项 {exc.option_name} 的用法有误（缺少取值？）"
+    if exc.message and not exc.message.isascii():
+        return exc.message
+    return "命令行用法有误（多余的参数？）"
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -83,7 +191,7 @@ def validate(paths: tuple[str, ...], base: str | None, before: str | None, fmt: 
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=_Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @root_option
 def rules(fmt: str, root: Path) -> None:
     """列出规则目录：编号、级别、依据与说明（依据按 records/program.yaml 的条款对照）。"""
@@ -96,7 +204,7 @@ def rules(fmt: str, root: Path) -> None:
 
 @main.command()
 @click.option("--check", is_flag=True, help="只检查 schemas/ 是否与模型一致；不一致则失败。")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"), show_default=True)
+@click.option("--out", type=_Folder(exists=False), default=Path("schemas"), show_default=True)
 def schemas(check: bool, out: Path) -> None:
     """写出 JSON Schema（每类记录一个，另有检查报告的 report.schema.json）。
 
@@ -132,9 +240,7 @@ def _mkdocs_logging(verbose: bool) -> None:
 
 
 @main.command()
-@click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="输出目录，默认 public/（或 mkdocs.yml 的 site_dir）。"
-)
+@click.option("--out", type=_Folder(exists=False), default=None, help="输出目录，默认 public/（或 mkdocs.yml 的 site_dir）。")
 @click.option(
     "--as-of", "as_of", metavar="DATE|REV", help="按当时的记录生成门户：日期（如 2024-06-01）或修订；记录从 git 对象读取，不改动工作区。"
 )
@@ -163,7 +269,7 @@ def build(out: Path | None, as_of: str | None, today: bool, offline: bool, stric
 
 
 @main.command()
-@click.option("-a", "--dev-addr", metavar="IP:PORT", default=None, help="预览地址，默认 127.0.0.1:8000。")
+@click.option("-a", "--dev-addr", type=_Address(), metavar="IP:PORT", default=None, help="预览地址，默认 127.0.0.1:8000。")
 @root_option
 def serve(dev_addr: str | None, root: Path) -> None:
     """本地预览门户；记录、页面或模板变更时自动重新生成。"""
@@ -177,11 +283,11 @@ def serve(dev_addr: str | None, root: Path) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "csv", "ocds"]),
+    type=_Choice(["json", "csv", "ocds"]),
     multiple=True,
     help="json、csv、ocds（开放合同数据标准 OCDS 1.1），可重复；默认全部写出。",
 )
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public/data"), show_default=True)
+@click.option("--out", type=_Folder(exists=False), default=Path("public/data"), show_default=True)
 @root_option
 def export(fmt: tuple[str, ...], out: Path, root: Path) -> None:
     """导出开放数据：只含公开记录（与门户的 data/ 相同）；记录有错误时不导出。"""
@@ -215,7 +321,7 @@ def init(directory: Path, profile: str, requirement: str | None) -> None:
 @click.argument("kind")
 @click.option("--from", "source", metavar="ID", help="复制已有记录（只替换 id）。")
 @click.option("--project", metavar="ID", help="里程碑、资金拨付所属的项目，如 P-2024-003。")
-@click.option("--year", type=int, help="编号年份（默认为北京时间的今年）。")
+@click.option("--year", type=_Year(), help="编号年份（默认为北京时间的今年）。")
 @root_option
 def new(kind: str, source: str | None, project: str | None, year: int | None, root: Path) -> None:
     """新建记录：KIND 为 need、list、call、bid、review、project、milestone、award 或 program。
@@ -232,7 +338,7 @@ def new(kind: str, source: str | None, project: str | None, year: int | None, ro
         click.echo("已在 schemas/ 写入 JSON Schema：编辑器据此显示各字段的中文说明（模式行指向这里）。")
 
 
-HISTORY_FORMATS = click.Choice(["text", "json"])
+HISTORY_FORMATS = _Choice(["text", "json"])
 
 
 @main.command()

@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 
 RECORDS = "records"  # the folder of record files, at the repository's root
 SUFFIXES = (".yaml", ".yml")
+MAX_BYTES = 1024 * 1024  # a record file's size limit: larger ones are refused unread (S005)
 
 
 def is_record(path: str) -> bool:

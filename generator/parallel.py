@@ -48,9 +48,13 @@ def parallel_map(fn: Callable[[T], R], items: Sequence[T], *, min_items: int, ch
 
 
 def _install(fn: Callable[[Any], Any], items: Sequence[Any]) -> None:
-    """In a new worker: the work, inherited through fork; die with the parent."""
+    """In a new worker: the work, inherited through fork; die with the parent. The
+    parent's signal handlers are not the worker's: SIGTERM (the pool stopping it) ends it
+    quietly, Ctrl-C is the parent's to handle."""
     global _WORK
     _WORK = (fn, items)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform == "linux":
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

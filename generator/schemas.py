@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.errors import CannotRun
+from generator.errors import CannotRun, os_message
 from generator.models import KINDS
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def write_schemas(directory: Path) -> list[Path]:
             path.write_text(text, encoding="utf-8")
             written.append(path)
     except OSError as exc:
-        raise CannotRun(f"无法写入 {directory}：{exc.strerror or exc}。请检查路径和权限。") from exc
+        raise CannotRun(f"无法写入 {directory}：{os_message(exc)}。请检查路径和权限。") from exc
     return written
 
 
@@ -90,6 +90,9 @@ def _fast(kind: str) -> Any:
     return jsonschema_rs.validator_for(kind_schema(kind), validate_formats=True)
 
 
+UNKNOWN_FIELD = "未知字段"  # how the message of an unknown key begins: a mistake in the key, not in its value
+
+
 def schema_errors(kind: str, instance: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
     """(field path, Chinese message) for every schema violation; nothing when valid."""
     fast = _fast(kind)
@@ -113,7 +116,7 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[tuple[tuple[str | in
                 yield (*path, name), f"缺少必填字段 {name}{f'（{title}）' if title else ''}。"
     elif v == "additionalProperties":
         for name in sorted(set(value) - set(schema.get("properties", {})), key=str):
-            yield (*path, name), f"未知字段“{name}”：此处没有这个字段（拼写错误，或放错了层级？）。"
+            yield (*path, name), f"{UNKNOWN_FIELD}“{name}”：此处没有这个字段（拼写错误，或放错了层级？）。"
     elif v == "const":
         yield path, f"取值“{_show(value)}”应为“{error.validator_value}”。"
     elif v == "enum":

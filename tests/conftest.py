@@ -87,3 +87,13 @@ def mkdocs_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFi
         yield caplog
     finally:
         logger.removeHandler(caplog.handler)
+
+
+@pytest.fixture
+def committed(tmp_path: Path) -> Path:
+    """The base set committed once (2024-05-30) to a new repository on branch main."""
+    root = make_records(tmp_path / "repo")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Initial records", date="2024-05-30T09:00:00+08:00")
+    return root

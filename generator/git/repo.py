@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import subprocess
 from collections.abc import Iterable
@@ -13,16 +14,29 @@ import git
 
 from generator.dates import SHANGHAI
 from generator.errors import CannotRun
-from generator.layout import RECORDS, SUFFIXES
+from generator.layout import MAX_BYTES, RECORDS, SUFFIXES
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FETCH_HINT = "请获取完整历史后重试：git fetch --unshallow（GitHub Actions 中设置 actions/checkout 的 fetch-depth: 0）。"
 
 
+REGULAR = ("100644", "100755")
+SYMLINK, SUBMODULE = "120000", "160000"
+
+
 @dataclass(frozen=True)
 class Blob:
+    """An entry of a commit's tree under ``records/``: a record file, or a symlink or
+    submodule (``mode``), which is never a record."""
+
     path: str  # repo-relative, posix
-    sha: str  # git blob id (hex)
+    sha: str  # git object id (hex): a blob, or the commit of a submodule
+    mode: str = REGULAR[0]
+    size: int = 0  # bytes, from the tree listing: known before the blob is read
+
+    @property
+    def regular(self) -> bool:
+        return self.mode in REGULAR
 
 
 def head_time(root: Path) -> int | None:
@@ -33,6 +47,14 @@ def head_time(root: Path) -> int | None:
         return None
     stamp = out.stdout.strip()
     return int(stamp) if out.returncode == 0 and stamp.isdigit() else None
+
+
+class TooLarge(ValueError):
+    """A blob over the size limit: it is not read."""
+
+    def __init__(self, sha: str, size: int, limit: int) -> None:
+        super().__init__(f"对象 {sha[:10]} 大小 {size} 字节，超过上限 {limit} 字节，未读取。")
+        self.size = size
 
 
 def _null(sha: str) -> bool:
@@ -118,17 +140,22 @@ class GitRecords:
             raise CannotRun(f"找不到 {a.hexsha[:10]} 与 {b.hexsha[:10]} 的合并基点。{hint}")
         return bases[0]
 
-    def blobs(self, commit: git.Commit) -> list[Blob]:
-        """Every record file in the commit's tree, sorted by path."""
-        out = self.repo.git.ls_tree("-r", "-z", "--full-tree", commit.hexsha, "--", RECORDS)
+    def blobs(self, commit: git.Commit | str, paths: Iterable[str] | None = None) -> list[Blob]:
+        """Every record file in the commit's tree (or those of ``paths``), sorted by path,
+        with every symlink and submodule under ``records/`` (never followed or read)."""
+        sha = commit.hexsha if isinstance(commit, git.Commit) else self.repo.commit(commit).hexsha
+        out = self.repo.git.ls_tree("-r", "-z", "-l", "--full-tree", sha, "--", RECORDS)
+        wanted = set(paths) if paths is not None else None
         found = []
         for entry in out.split("\0"):
             if not entry:
                 continue
             meta, path = entry.split("\t", 1)
-            _mode, kind, sha = meta.split()
-            if kind == "blob" and path.endswith(SUFFIXES):
-                found.append(Blob(path, sha))
+            mode, kind, sha, size = meta.split()
+            if wanted is not None and path not in wanted:
+                continue
+            if mode in (SYMLINK, SUBMODULE) or (kind == "blob" and path.endswith(SUFFIXES)):
+                found.append(Blob(path, sha, mode, int(size) if size.isdigit() else 0))
         return sorted(found, key=lambda b: b.path)
 
     def _git(self, *commands: list[str]) -> list[list[str]]:
@@ -149,7 +176,12 @@ class GitRecords:
         """Every record file git sees in the work tree: tracked or untracked, not ignored
         (a tracked file deleted from the work tree is listed; reading it fails)."""
         (found,) = self._git(["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--deduplicate"])
-        return sorted(p for p in set(found) if p.endswith(SUFFIXES))
+        return sorted(p for p in set(found) if self._listed(p))
+
+    def _listed(self, path: str) -> bool:
+        """A record file by its name, or a symlink of any name (git lists a symlinked
+        folder as one entry): one to refuse, never to skip."""
+        return path.endswith(SUFFIXES) or os.path.islink(self.root / path)
 
     def differences(self, rev: str) -> dict[str, tuple[str | None, str | None]]:
         """The record files whose work-tree content differs from commit ``rev``, without
@@ -160,10 +192,11 @@ class GitRecords:
         )
         found: dict[str, tuple[str | None, str | None]] = {}
         for meta, path in zip(raw[::2], raw[1::2], strict=True):
-            _old_mode, _new_mode, old, new, status = meta.split()
-            if path.endswith(SUFFIXES):
-                found[path] = (None if _null(old) else old, None if status == "D" else "" if _null(new) else new)
-        found.update((p, (None, "")) for p in untracked if p.endswith(SUFFIXES))
+            old_mode, new_mode, old, new, status = meta.split()
+            link = new_mode == SYMLINK  # read from disk, and refused there: its blob may equal a record's
+            if path.endswith(SUFFIXES) or link or old_mode.lstrip(":") == SYMLINK or self._listed(path):
+                found[path] = (None if _null(old) else old, None if status == "D" else "" if _null(new) or link else new)
+        found.update((p, (None, "")) for p in untracked if self._listed(p))
         return found
 
     def blobs_at(self, rev: str, paths: Iterable[str]) -> dict[str, str]:
@@ -171,12 +204,34 @@ class GitRecords:
         wanted = set(paths)
         return {b.path: b.sha for b in self.blobs(self.repo.commit(rev)) if b.path in wanted} if wanted else {}
 
-    def read(self, sha: str) -> bytes:
-        return bytes(self.repo.odb.stream(bytes.fromhex(sha)).read())
+    def read(self, sha: str, limit: int = MAX_BYTES) -> bytes:
+        """A blob's bytes; ``TooLarge`` when it is larger than ``limit`` (checked before reading)."""
+        stream = self.repo.odb.stream(bytes.fromhex(sha))
+        if stream.size > limit:
+            raise TooLarge(sha, stream.size, limit)
+        return bytes(stream.read())
 
-    def read_many(self, shas: Iterable[str]) -> dict[str, bytes]:
-        """The bytes of many blobs from one ``git cat-file --batch``; missing ones are left out."""
+    def sizes(self, shas: Iterable[str]) -> dict[str, int]:
+        """The sizes of objects, from one ``git cat-file --batch-check`` (nothing is read)."""
         wanted = list(dict.fromkeys(shas))
+        if not wanted:
+            return {}
+        proc = subprocess.run(
+            ["git", "cat-file", "--batch-check"], cwd=self.root, input="\n".join(wanted).encode() + b"\n", capture_output=True
+        )
+        found = {}
+        for line in proc.stdout.decode("ascii", "replace").splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[2].isdigit():
+                found[parts[0]] = int(parts[2])
+        return found
+
+    def read_many(self, shas: Iterable[str], limit: int = MAX_BYTES) -> dict[str, bytes]:
+        """The bytes of many blobs from one ``git cat-file --batch``; missing ones and those
+        larger than ``limit`` (asked first, without reading them) are left out."""
+        asked = list(dict.fromkeys(shas))
+        sizes = self.sizes(asked)
+        wanted = [sha for sha in asked if sizes.get(sha, 0) <= limit and sha in sizes]
         if not wanted:
             return {}
         proc = subprocess.run(["git", "cat-file", "--batch"], cwd=self.root, input="\n".join(wanted).encode() + b"\n", capture_output=True)

@@ -10,7 +10,7 @@ import git
 
 from generator.errors import CannotRun
 from generator.git.log import Commit, HistoryIndex, Version, build_index
-from generator.git.repo import FETCH_HINT, GitRecords
+from generator.git.repo import FETCH_HINT, GitRecords, TooLarge
 from generator.history.approvals import Ledger, read_ledger
 from generator.history.diff import FieldChange, field_changes
 from generator.parallel import parallel_map
@@ -45,6 +45,9 @@ class Reader:
         if blob not in self._cache:
             try:
                 raw = self.src.read(blob)
+            except TooLarge:  # never read: shown as a version that does not parse
+                self._cache[blob] = UNPARSED
+                return UNPARSED
             except (ValueError, OSError, git.GitCommandError) as exc:
                 raise CannotRun(f"仓库缺少 {path} 的历史版本（对象 {blob[:10]}）。{FETCH_HINT}") from exc
             doc, _problems = parse(path, raw)

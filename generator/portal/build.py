@@ -14,6 +14,7 @@ folder take turns at the swap: the output folder is never missing or half-writte
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime as dt
 import errno
@@ -29,7 +30,8 @@ from typing import Any
 import yaml
 
 from generator import export
-from generator.errors import CannotRun, RecordErrors
+from generator.errors import CannotRun, RecordErrors, os_message
+from generator.layout import RECORDS
 from generator.portal.check import leaks_in
 from generator.portal.pipeline import Built, PortalBuild, public_view
 from generator.public.leaks import Secrets
@@ -86,11 +88,12 @@ def publish(portal: PortalBuild, out: Path | None = None, *, strict: bool = Fals
     plugin = config.plugins.get("jiebang")
     if plugin is None:
         raise CannotRun(f"{config_file} 没有启用 jiebang 插件：请在 plugins 中加入 - jiebang。")
+    site = Path(config.site_dir)
+    refuse_output(portal.root, site)
     config.plugins.on_startup(command="build", dirty=False)
     try:
         plugin.offline = offline  # type: ignore[attr-defined]
         built = plugin.built = portal.run(config.site_url, config.use_directory_urls)  # type: ignore[attr-defined]
-        site = Path(config.site_dir)
         with staging(site) as folder:
             config.site_dir = str(folder)
             build(config)
@@ -99,23 +102,71 @@ def publish(portal: PortalBuild, out: Path | None = None, *, strict: bool = Fals
     return site, built
 
 
+def refuse_output(root: Path, site: Path) -> None:
+    """A build replaces its output folder whole: never one that holds the records."""
+    site, root = site.resolve(), root.resolve()
+    if site == root or site in root.parents:
+        raise CannotRun(
+            f"输出目录 {site} 是记录仓库本身或其上级文件夹：生成门户会整体替换输出目录，仓库将被删除。请另选输出目录，如 public/。"
+        )
+    if (root / RECORDS).resolve() in (site, *site.parents):
+        raise CannotRun(f"输出目录 {site} 位于 records/ 之中：请另选输出目录，如 public/。")
+    if site.is_dir() and ((site / ".git").exists() or (site / RECORDS).exists()):
+        raise CannotRun(f"输出目录 {site} 含有 .git 或 records/，是一个仓库而不是门户：生成门户会整体替换它。请另选输出目录。")
+
+
 @contextmanager
 def staging(site: Path) -> Iterator[Path]:
     """A new folder beside ``site`` to build into; it takes ``site``'s place only if the
-    block succeeds, and is removed otherwise."""
+    block succeeds, and is removed otherwise.
+
+    The folder is locked (``flock``) while its build lives, so a later build can tell a
+    folder left by a killed build (SIGKILL) from one still in use, and removes it."""
     try:
         site.parent.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=f".{site.name}.building-", dir=site.parent))
+        with _locked(site):
+            _remove_abandoned(site)
+            folder = Path(tempfile.mkdtemp(prefix=f".{site.name}{BUILDING}", dir=site.parent))
+            held = _hold(folder)
     except OSError as exc:
-        raise CannotRun(f"无法写入输出目录 {site}：{exc.strerror or exc}。请检查路径、权限和磁盘空间。") from exc
+        raise CannotRun(f"无法写入输出目录 {site}：{os_message(exc)}。请检查路径、权限和磁盘空间。") from exc
     try:
         yield folder
         with _locked(site):
             _swap_in(folder, site)
     except OSError as exc:
-        raise CannotRun(f"无法写入输出目录 {site}：{exc.strerror or exc}。请检查路径、权限和磁盘空间；原有内容未改动。") from exc
+        raise CannotRun(f"无法写入输出目录 {site}：{os_message(exc)}。请检查路径、权限和磁盘空间；原有内容未改动。") from exc
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        os.close(held)
+
+
+BUILDING = ".building-"
+
+
+def _hold(folder: Path) -> int:
+    """An open descriptor of ``folder`` holding an exclusive lock on it until closed."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
+def _remove_abandoned(site: Path) -> None:
+    """Staging folders of builds that no longer run (nobody holds their lock)."""
+    for entry in os.scandir(site.parent):
+        if not entry.name.startswith(f".{site.name}{BUILDING}") or not entry.is_dir(follow_symlinks=False):
+            continue
+        try:
+            fd = os.open(entry.path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a build is using it
+        finally:
+            os.close(fd)
+        shutil.rmtree(entry.path, ignore_errors=True)
 
 
 @contextmanager
@@ -173,20 +224,35 @@ def open_data(root: Path, out: Path, formats: tuple[str, ...] = (), *, check: bo
         raise RecordErrors(
             "\n".join(leaks) + "\n开放数据中出现了不公开的信息，未写出任何文件：请检查公开记录的文字是否提及非公开的记录、单位或人员。"
         )
-    staged: list[tuple[str, Path]] = []
+    staged: list[tuple[str, Path]] = []  # every file is written beside its place first, then all are renamed
     try:
         out.mkdir(parents=True, exist_ok=True)
         for name, content in files:
-            with tempfile.NamedTemporaryFile(dir=out, prefix=f".{name}.", delete=False) as tmp:
-                staged.append((name, Path(tmp.name)))
-                tmp.write(content)
+            staged.append((name, _written(out, name, content)))
         for name, tmp_path in staged:
             os.replace(tmp_path, out / name)
     except OSError as exc:
         for _, tmp_path in staged:
             tmp_path.unlink(missing_ok=True)
-        raise CannotRun(f"无法写入 {out}：{exc.strerror or exc}。请检查路径、权限和磁盘空间。") from exc
+        raise CannotRun(f"无法写入 {out}：{os_message(exc)}。请检查路径、权限和磁盘空间。") from exc
     return [out / name for name, _ in files]
+
+
+def _written(folder: Path, name: str, content: bytes) -> Path:
+    """``content`` in a new hidden file beside ``folder/name``; nothing is left if writing fails."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.")
+    try:
+        try:
+            view = memoryview(content)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return Path(tmp)
 
 
 def serve_portal(root: Path, dev_addr: str | None = None) -> None:

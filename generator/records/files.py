@@ -1,26 +1,29 @@
-"""Finding record files on disk and checking one file: parse, schema, model."""
+"""Checking record files: parse, schema, model — one file, or many on every core."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator
+import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from generator.diagnostics import ERROR, Diagnostic
-from generator.layout import RECORDS, SUFFIXES
+from generator.errors import reason
 from generator.models import FOLDER_KIND, KINDS, SINGLE_FILES, Record, Source
 from generator.models.common import share_fields_sets
 from generator.parallel import parallel_map
+from generator.records.disk import Refused
+from generator.records.disk import iter_record_files as iter_record_files  # the record files of a work tree
+from generator.records.disk import read_files as read_files
 from generator.records.load import Document, compose, parse, to_json
 from generator.records.locate import FieldPath, dotted, locate
 from generator.records.placeholders import placeholders
-from generator.schemas import schema_errors
+from generator.schemas import UNKNOWN_FIELD, schema_errors
 
 
 @dataclass(frozen=True)
@@ -34,28 +37,6 @@ class FileResult:
     @property
     def stem(self) -> str:
         return PurePosixPath(self.path).stem
-
-
-def iter_record_files(root: Path) -> Iterator[str]:
-    """Repo-relative paths of every YAML file under ``root/records``, sorted by component."""
-    base = root / RECORDS
-    if not base.is_dir():
-        return
-    found: list[list[str]] = []
-    for folder, _, names in os.walk(base, followlinks=True):
-        where = Path(folder).relative_to(root).parts
-        found.extend([*where, name] for name in names if os.path.splitext(name)[1] in SUFFIXES)
-    for parts in sorted(found):
-        yield "/".join(parts)
-
-
-def read_files(root: Path, paths: Iterable[str]) -> Iterator[tuple[str, bytes | OSError]]:
-    for rel in paths:
-        try:
-            with open(os.path.join(root, rel), "rb") as f:
-                yield rel, f.read()
-        except OSError as exc:
-            yield rel, exc
 
 
 PARALLEL_MIN = 2000  # files; below this, starting workers costs more than it saves
@@ -111,8 +92,10 @@ def check_file(path: str, raw: bytes | OSError) -> FileResult:
 def shape(path: str, raw: bytes | OSError) -> FileResult | tuple[Document, str]:
     """The first stages of ``check_file``: parse, kind, JSON Schema. A FileResult with
     findings when one fails, else the document and its kind."""
+    if isinstance(raw, Refused):
+        return FileResult(path, None, (Diagnostic(path, 1, 1, "S005", ERROR, str(raw)),))
     if isinstance(raw, OSError):
-        return FileResult(path, None, (Diagnostic(path, 1, 1, "S001", ERROR, f"无法读取文件：{raw.strerror or raw}。"),))
+        return FileResult(path, None, (Diagnostic(path, 1, 1, "S001", ERROR, f"无法读取文件：{reason(raw)}。"),))
     doc, problems = parse(path, raw)
     if doc is None:
         return FileResult(path, None, tuple(problems))
@@ -120,15 +103,20 @@ def shape(path: str, raw: bytes | OSError) -> FileResult | tuple[Document, str]:
     kind = _kind_for(path, data)
     if kind is None:
         where = "、".join(f"{k.folder}/" for k in KINDS.values() if k.folder)
-        return FileResult(
-            path, None, (_at(doc.node, path, ("kind",), "S004", f"无法确定记录类型：kind 不是已知类型，文件也不在 {where} 之一中。"),)
-        )
+        found = _at(doc.node, path, ("kind",), "S004", f"无法确定记录类型：kind 不是已知类型，文件也不在 {where} 之一中。")
+        return FileResult(path, None, (*problems, found))
+    record = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
+    problems = [dataclasses.replace(d, record=record) for d in problems]
     left = list(placeholders(data))
     if left:
-        return FileResult(path, None, tuple(_at(doc.node, path, p, "S007", _placeholder_message(p, text), data) for p, text in left))
-    errors = list(schema_errors(kind, to_json(data)))
-    if errors:
-        return FileResult(path, None, tuple(_at(doc.node, path, p, "S003", m, data) for p, m in errors))
+        return FileResult(
+            path, None, (*problems, *(_at(doc.node, path, p, "S007", _placeholder_message(p, text), data) for p, text in left))
+        )
+    errors = [_at(doc.node, path, p, "S003", m, data) for p, m in schema_errors(kind, to_json(data))]
+    if errors or problems:  # S008 (the more helpful) in place of S003 on the same value: one mistake, one finding
+        taken = {d.field for d in problems}
+        kept = (d for d in errors if d.field not in taken or d.message.startswith(UNKNOWN_FIELD))
+        return FileResult(path, None, (*problems, *kept))
     return doc, kind
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from generator import __version__, dates
-from generator.errors import CannotRun
+from generator.errors import CannotRun, os_message
 from generator.layout import RECORDS
 from generator.records.new import modeline, program_template
 from generator.schemas import write_schemas
@@ -95,7 +95,7 @@ def init(target: Path, profile: str = "shapingba", jiebang: str | None = None) -
             path.write_text(text, encoding="utf-8")
             written.append(path)
     except OSError as exc:
-        raise CannotRun(f"无法写入 {target}：{exc.strerror or exc}。请检查路径和权限。") from exc
+        raise CannotRun(f"无法写入 {target}：{os_message(exc)}。请检查路径和权限。") from exc
     return written + write_schemas(target / "schemas")
 
 

@@ -1,8 +1,9 @@
 """Safe YAML loading: parse, refuse what is unsafe, keep the node tree for positions.
 
-Owns S001 (does not parse), S002 (duplicate key) and S005 (unsafe or oversized input).
-Nothing here executes input: only the YAML core tags are accepted, and the node tree
-is checked for depth and alias expansion before any Python object is built.
+Owns S001 (does not parse), S002 (duplicate key), S005 (unsafe or oversized input) and
+S008 (a YAML 1.1 form or a control character, see ``records.scalars``). Nothing here
+executes input: only the YAML core tags are accepted, and the node tree is checked for
+depth and alias expansion before any Python object is built.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any, ClassVar
 import yaml
 
 from generator.diagnostics import ERROR, Diagnostic
+from generator.layout import MAX_BYTES
+from generator.records import scalars
 
 try:  # libyaml is ~9× faster; the pure-Python loader gives the same nodes
     from yaml import CSafeLoader as _SafeLoader
@@ -52,7 +55,6 @@ class _Loader(_SafeLoader):
             super().ascend_resolver()
 
 
-MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
 MAX_ALIAS_NODES = 1000  # nodes an alias may add beyond the file's own
 
@@ -85,10 +87,16 @@ def _diag(path: str, rule: str, message: str, mark: Any = None) -> Diagnostic:
     return Diagnostic(path, line, column, rule, ERROR, message)
 
 
+def oversized(size: int) -> str:
+    return f"文件大小 {size} 字节超过上限 {MAX_BYTES} 字节（1 MiB）。"
+
+
 def parse(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
-    """Parse one record file; on any problem return no document and the findings."""
+    """Parse one record file. On a problem, no document and the findings — except S008,
+    which comes with the document: the schema stage still runs, so that its other
+    mistakes are reported too (``files.shape`` keeps one finding per value)."""
     if len(raw) > MAX_BYTES:
-        return None, [_diag(path, "S005", f"文件大小 {len(raw)} 字节超过上限 {MAX_BYTES} 字节（1 MiB）。")]
+        return None, [_diag(path, "S005", oversized(len(raw)))]
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, [_diag(path, "S001", "文件以 BOM 开头。请保存为不带 BOM 的 UTF-8。")]
     try:
@@ -98,6 +106,8 @@ def parse(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
         return None, [Diagnostic(path, line, 1, "S001", ERROR, f"文件不是有效的 UTF-8 编码（第 {exc.start + 1} 字节）。请以 UTF-8 保存。")]
     if "\x00" in text:
         return None, [_diag(path, "S001", "文件含有 NUL 字符，不是文本文件。")]
+    if scalars.RAW_CONTROL.search(text):  # before parsing: YAML 1.1 reads some of them as line breaks
+        return None, scalars.raw_findings(path, text)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -122,7 +132,7 @@ def parse(path: str, raw: bytes) -> tuple[Document | None, list[Diagnostic]]:
         return None, [_syntax(path, exc, text)]
     except (yaml.YAMLError, ValueError, TypeError, OverflowError, RecursionError) as exc:
         return None, [_diag(path, "S001", f"YAML 取值无法解析：{exc}", node.start_mark)]
-    return Document(path, node, data), []
+    return Document(path, node, data), scalars.findings(path, node)
 
 
 def _syntax(path: str, exc: yaml.MarkedYAMLError, text: str) -> Diagnostic:
@@ -267,6 +277,9 @@ _STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _SEQ, _MAP, _MERGE = (
 )
 
 
+_NUMBERISH, _CONTROL = scalars.NUMBERISH, scalars.CONTROL
+
+
 class _Unusual(Exception):
     """Raised by the fast path for anything it does not handle itself."""
 
@@ -276,14 +289,20 @@ def _plain(node: yaml.Node, depth: int) -> Any:
 
     Handles the core tags the way the safe constructor does and raises on anything
     else (an unknown tag, a merge key, a duplicate key, depth over the limit, a value
-    that does not construct): the caller then takes the full path, which reports it.
+    that does not construct, a value S008 may refuse): the caller then takes the full
+    path, which reports it.
     """
     if depth > MAX_DEPTH:
         raise _Unusual
     tag = node.tag
     if type(node) is yaml.ScalarNode:
-        if tag == _STR:
-            return node.value
+        if tag == _STR:  # the common case, checked inline
+            value = node.value
+            if (value[:1] in _NUMBERISH if not node.style else node.style == '"' and _CONTROL.search(value)) and scalars.suspicious(node):
+                raise _Unusual
+            return value
+        if scalars.suspicious(node):
+            raise _Unusual
         if tag == _INT:
             value = node.value
             if value.isascii() and value.isdigit() and (value[0] != "0" or value == "0"):

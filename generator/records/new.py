@@ -28,9 +28,10 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from generator import dates
-from generator.errors import CannotRun
-from generator.layout import RECORDS, SUFFIXES
+from generator.errors import CannotRun, reason
+from generator.layout import RECORDS
 from generator.models import KINDS
+from generator.records.disk import Refused, create_file, iter_record_files, read_files
 from generator.records.load import parse
 from generator.records.placeholders import PLACEHOLDER
 
@@ -47,15 +48,21 @@ class NewRecord:
     text: str
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2099  # ids carry a four-digit year; 揭榜挂帅 programmes began in the 2010s
+
+
 def create(root: Path, kind: str, source: str | None = None, project: str | None = None, year: int | None = None) -> Path:
-    """Write the new record under ``root`` and return its path; never overwrites a file."""
+    """Write the new record under ``root`` and return its path; never overwrites a file
+    and never writes through a symlink."""
     new = new_record(root, kind, source, project, year)
-    path = root / new.path
-    if path.exists():
-        raise CannotRun(f"{new.path} 已存在，不会覆盖。")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(new.text, encoding="utf-8")
-    return path
+    try:
+        return create_file(root, new.path, new.text.encode("utf-8"))
+    except FileExistsError as exc:
+        raise CannotRun(f"{new.path} 已存在，不会覆盖。") from exc
+    except Refused as exc:
+        raise CannotRun(f"无法新建 {new.path}：路径上有符号链接或特殊文件，不会经由它写入。请把它换成真实的文件夹，或删除它。") from exc
+    except OSError as exc:
+        raise CannotRun(f"无法新建 {new.path}：{reason(exc)}。") from exc
 
 
 def new_record(
@@ -66,8 +73,10 @@ def new_record(
         raise CannotRun(f"未知的记录类型“{kind}”，应为 {' | '.join(KINDS)}。")
     if not (root / RECORDS).is_dir():
         raise CannotRun(f"找不到 {root / RECORDS}：请在记录仓库的根目录运行，或用 --root 指定。")
+    if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+        raise CannotRun(f"编号年份 {year} 无效：应为 {FIRST_YEAR} 至 {LAST_YEAR} 之间的四位数年份。")
     today = today or dates.today()
-    files = {p.stem: p for p in (root / RECORDS).rglob("*") if p.suffix in SUFFIXES and p.is_file()}
+    files = {PurePosixPath(p).stem: p for p in iter_record_files(root)}  # a symlink's name is taken too: never written through
     if kind == "program":
         if (root / RECORDS / "program.yaml").exists() or source:
             raise CannotRun("records/program.yaml 已存在：每个记录仓库只有一个方案文件。")
@@ -76,20 +85,21 @@ def new_record(
         if (root / RECORDS / "redactions.yaml").exists() or source:
             raise CannotRun("records/redactions.yaml 已存在：请在其中追加条目。")
         return NewRecord(f"{RECORDS}/redactions.yaml", REDACTIONS_TEMPLATE)
-    copied = _source_text(files, kind, source) if source else None
+    copied = _source_text(root, files, kind, source) if source else None
     if copied is not None and kind == "bid":
-        _refuse_duplicate_bid(files, copied, str(source))
+        _refuse_duplicate_bid(root, files, copied, str(source))
     if kind in ("milestone", "award"):
         project = project or (_project_of(source) if source else None)
         if not project or not _PROJECT.match(project):
             raise CannotRun(
                 f"新建{KINDS[kind].label}须用 --project 指明所属项目（如 --project P-2024-003），或用 --from 复制同一项目的记录。"
             )
-    new_id = next_id(kind, set(files), year or today.year, project)
-    rel = _place(root, kind, new_id, year or today.year)
+    year = today.year if year is None else year
+    new_id = next_id(kind, set(files), year, project)
+    rel = _place(root, kind, new_id, year)
     depth = len(PurePosixPath(rel).parts) - 1
     if copied is None:
-        return NewRecord(rel, _template(kind, new_id, depth, project, _mode(files)))
+        return NewRecord(rel, _template(kind, new_id, depth, project, _mode(root, files)))
     text = _copy(copied, new_id, kind, depth)
     return NewRecord(rel, _resubmitted(text) if kind == "bid" else text)
 
@@ -135,17 +145,20 @@ def _place(root: Path, kind: str, new_id: str, year: int) -> str:
     return f"{folder}/{match[1]}/{new_id}.yaml" if by_year and match else f"{folder}/{new_id}.yaml"
 
 
-def _source_text(files: dict[str, Path], kind: str, source: str) -> str:
-    path = files.get(source)
-    if path is None:
+def _source_text(root: Path, files: dict[str, str], kind: str, source: str) -> str:
+    rel = files.get(source)
+    if rel is None:
         raise CannotRun(f"找不到记录“{source}”。")
-    text = path.read_text(encoding="utf-8")
-    doc, problems = parse(path.name, text.encode("utf-8"))
-    if doc is None or not isinstance(doc.data, dict):
-        raise CannotRun(f"{path.name} 无法解析，不能作为模板：{problems[0].message if problems else '内容不是一条记录'}")
+    ((_, raw),) = read_files(root, [rel])
+    if isinstance(raw, OSError):
+        raise CannotRun(f"{rel} 不能作为模板：{raw if isinstance(raw, Refused) else reason(raw)}")
+    name = PurePosixPath(rel).name
+    doc, problems = parse(name, raw)
+    if doc is None or problems or not isinstance(doc.data, dict):
+        raise CannotRun(f"{name} 无法解析，不能作为模板：{problems[0].message if problems else '内容不是一条记录'}")
     if doc.data.get("kind") != kind:
         raise CannotRun(f"“{source}”是 {doc.data.get('kind')} 记录，不是 {kind}。")
-    return text
+    return raw.decode("utf-8")
 
 
 def _project_of(record_id: str) -> str | None:
@@ -241,23 +254,26 @@ def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
-def _mode(files: dict[str, Path]) -> str | None:
+def _mode(root: Path, files: dict[str, str]) -> str | None:
     """The programme's organising mode, if program.yaml says it plainly."""
-    path = files.get("program")
-    mode = _mapping(parse("program.yaml", path.read_bytes())[0]).get("mode") if path is not None else None
+    rel = files.get("program")
+    if rel is None:
+        return None
+    ((_, raw),) = read_files(root, [rel])
+    mode = _mapping(parse("program.yaml", raw)[0]).get("mode") if isinstance(raw, bytes) else None
     return mode if isinstance(mode, str) else None
 
 
-def _refuse_duplicate_bid(files: dict[str, Path], text: str, source: str) -> None:
+def _refuse_duplicate_bid(root: Path, files: dict[str, str], text: str, source: str) -> None:
     """A bid is copied only for a unit with no live bid on that list: never a second bid of one unit."""
     data = _mapping(parse("source.yaml", text.encode("utf-8"))[0])
     list_id, lead = data.get("list"), _mapping(data.get("lead"))
     who = _bidder_key(lead)
-    for stem, path in sorted(files.items()):
-        raw = path.read_bytes() if stem.startswith("B-") else b""
-        if not isinstance(list_id, str) or list_id.encode("utf-8") not in raw:
-            continue  # read as YAML only the bids that name the list
-        bid = _mapping(parse(path.name, raw)[0])
+    bids = sorted((stem, rel) for stem, rel in files.items() if stem.startswith("B-"))
+    for (stem, rel), (_, raw) in zip(bids, read_files(root, [rel for _, rel in bids]), strict=True):
+        if not isinstance(raw, bytes) or not isinstance(list_id, str) or list_id.encode("utf-8") not in raw:
+            continue  # read as YAML only the bids that name the list (and that could be read safely)
+        bid = _mapping(parse(rel, raw)[0])
         if bid.get("list") == list_id and bid.get("status") == "submitted" and _bidder_key(_mapping(bid.get("lead"))) == who:
             raise CannotRun(
                 f"不能复制 {source}：{lead.get('name', '')} 在榜单 {list_id} 上已有有效申报 {stem}，"

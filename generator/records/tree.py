@@ -3,7 +3,6 @@ parsed and checked (parse, schema, model) into a corpus with every file's findin
 
 from __future__ import annotations
 
-import errno
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -14,10 +13,11 @@ import git
 
 from generator.diagnostics import ERROR, Diagnostic
 from generator.errors import CannotRun
-from generator.git.repo import GitRecords
-from generator.layout import RECORDS
+from generator.git.repo import FETCH_HINT, SUBMODULE, Blob, GitRecords
+from generator.layout import MAX_BYTES, RECORDS
 from generator.models.corpus import Corpus
-from generator.records.files import FileResult, check_files, iter_record_files, read_files
+from generator.records.disk import SYMLINK, iter_record_files, not_regular, read_files, too_large
+from generator.records.files import FileResult, check_files
 
 FREEZE_ABOVE = 200_000  # live container objects: a set of ~20,000 records
 
@@ -83,8 +83,22 @@ def load_tree(root: Path) -> Loaded:
 def load_at(src: GitRecords, rev: str | git.Commit) -> Loaded:
     """The record set exactly as it stood at ``rev`` (a revision, date or commit)."""
     commit = rev if isinstance(rev, git.Commit) else src.resolve(rev)
-    blobs = src.blobs(commit)
-    raw = src.read_many(b.sha for b in blobs)  # one git process; parsed on every core for a large set
-    missing = OSError(errno.ENOENT, "git 对象缺失")
     with bulk():
-        return load_results(check_files((b.path, raw.get(b.sha, missing)) for b in blobs))
+        return load_results(check_files(read_blobs(src, src.blobs(commit))))
+
+
+def read_blobs(src: GitRecords, blobs: Iterable[Blob]) -> Iterator[tuple[str, bytes | OSError]]:
+    """The bytes of record files in git, as ``read_files`` gives those of the work tree:
+    a symlink or a submodule is refused unread, and so is a blob over ``MAX_BYTES`` (its
+    size is in the tree listing). The others are read in one pass over git."""
+    blobs = list(blobs)
+    raw = src.read_many(b.sha for b in blobs if b.regular and b.size <= MAX_BYTES)
+    for b in blobs:
+        if not b.regular:
+            yield b.path, not_regular("git 子模块" if b.mode == SUBMODULE else SYMLINK)
+        elif b.size > MAX_BYTES:
+            yield b.path, too_large(b.size)
+        elif b.sha in raw:
+            yield b.path, raw[b.sha]
+        else:
+            raise CannotRun(f"仓库缺少 {b.path} 的对象 {b.sha[:10]}。{FETCH_HINT}")

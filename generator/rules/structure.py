@@ -1,4 +1,4 @@
-"""Structure and references: S001–S006, R001–R002."""
+"""Structure and references: S001–S006, S008, R001–R002."""
 
 from __future__ import annotations
 
@@ -49,9 +49,20 @@ declare(
     cites=UNCITED,
     stage="parse",
     doc="""拒绝不安全或超大的输入。
-Why: 记录来自外部提交；YAML 标签可执行代码，别名可指数膨胀（“亿万笑声”）。
-Fails: !!python/object 标签；别名展开超过 1000 个节点；文件超过 1 MiB；嵌套超过 32 层。
-Passes: 只用 YAML 核心类型的普通记录。""",
+Why: 记录来自外部提交；YAML 标签可执行代码，别名可指数膨胀（“亿万笑声”）；符号链接可指向仓库之外的文件，命名管道会让检查一直等待。
+Fails: !!python/object 标签；别名展开超过 1000 个节点；文件超过 1 MiB；嵌套超过 32 层；records/ 下的符号链接、命名管道、设备文件、套接字或 git 子模块（不打开、不跟随）。
+Passes: 只用 YAML 核心类型、放在 records/ 下的普通记录文件。""",
+)
+
+declare(
+    "S008",
+    level=ERROR,
+    cites="YAML 1.2.2 核心模式（10.3.2）",
+    stage="parse",
+    doc="""取值须与 YAML 1.2 编辑器所见一致：不用 YAML 1.1 独有的写法，字符串中不含控制字符。
+Why: 记录的含义以 YAML 1.2 编辑器所见为准，而 PyYAML 按 YAML 1.1 解读：on、yes、no、off 成了布尔值，030 成了八进制数 24，1:30 成了 90，100_000 成了 100000；1e5、09 在 YAML 1.2 中却是数。同一文件两种读法，审核所见与系统所用就会不同。控制字符（换行、制表符除外，也包括行分隔符 U+2028、段分隔符 U+2029）在编辑器中看不见，在网页、日历和数据文件中却会断行或改变显示。
+Fails: joint_bids: on；months: 030；subsidy_cny: 100_000；title: "\\e[31m红"；文件中夹有 U+2028。
+Passes: joint_bids: true；months: 24；subsidy_cny: 100000；要写成文本时加引号，如 code: "030"。""",
 )
 
 declare(

@@ -10,15 +10,12 @@ import pytest
 from generator.errors import CannotRun
 from generator.git.repo import GitRecords
 from generator.records.tree import load_at
-from tests.conftest import git, make_records
+from tests.conftest import git
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = make_records(tmp_path / "repo")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "Initial records", date="2024-05-30T09:00:00+08:00")
+def repo(committed: Path) -> Path:
+    root = committed
     path = root / "records" / "lists" / "L-2024-001.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("title: 高精度", "title: 超高精度"), encoding="utf-8")
     git(root, "commit", "-q", "-am", "Amend the list title", date="2024-06-03T09:00:00+08:00")

@@ -14,7 +14,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.records import files
+from generator.records import files, scalars
 from generator.records.files import check_file, iter_record_files, model, read_files, shape
 from generator.records.load import _check_tree, _Constructor, _Loader, compose, parse
 from generator.records.locate import locate
@@ -66,7 +66,8 @@ def test_fast_path_equals_full_path(text: str) -> None:
         return
     if doc is not None:
         assert doc.data == expected and type(doc.data["x"]) is type(expected["x"])  # type: ignore[index]
-        assert not problems
+        assert problems == scalars.findings(P, yaml.compose(text, Loader=_Loader))  # S008 as the full path finds it
+        assert not (problems and doc.plain)
 
 
 def test_positions_from_a_composed_again_tree() -> None:

@@ -14,7 +14,7 @@ from tests.conftest import REPO
 
 # SPEC §4 and §8, the rule tables (ID and level) as the specification states them.
 SPEC_TABLE = """
-| S001 | error | | S002 | error | | S003 | error | | S004 | error | | S005 | error | | S006 | error | | S007 | error |
+| S001 | error | | S002 | error | | S003 | error | | S004 | error | | S005 | error | | S006 | error | | S007 | error | | S008 | error |
 | R001 | error | | R002 | error |
 | F001 | error | | F002 | error | | F003 | error | | F004 | error | | F005 | warning | | F006 | error | | F007 | error |
 | F008 | error |
