@@ -22,7 +22,7 @@ def commit_json(c: Commit) -> dict[str, Any]:
         "subject": c.subject,
         "pr": c.pr,
         "approvers": list(c.approvers),
-        "overrides": [{"rule": o.rule, "reason": o.reason} for o in c.overrides],
+        "overrides": [{"rule": o.rule, "ids": list(o.ids), "reason": o.reason} for o in c.overrides],
     }
 
 
@@ -31,7 +31,7 @@ def approval_text(c: Commit) -> str:
     parts = [f"PR #{c.pr}" if c.pr is not None else "未经合并请求（PR）"]
     if c.approvers:
         parts.append("审批：" + "；".join(c.approvers))
-    parts.extend(f"例外 {o.rule}：{o.reason}" for o in c.overrides)
+    parts.extend(f"例外 {o.rule} {'、'.join(o.ids)}：{o.reason}" for o in c.overrides)
     return "，".join(parts)
 
 
