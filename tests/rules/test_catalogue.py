@@ -22,7 +22,7 @@ SPEC_TABLE = """
 | B001 | error | | B002 | error | | B003 | error | | B004 | error | | B005 | error | | B006 | warning |
 | L001 | error | | L002 | error | | L003 | error | | L004 | error | | L005 | error |
 | P001 | error | | P002 | error | | P003 | error |
-| C001 | error | | C002 | error | | C003 | error | | C004 | error |
+| C001 | error | | C002 | error | | C003 | error | | C004 | error | | C005 | error |
 """
 SPEC = dict(re.findall(r"\| ([A-Z]\d{3}) \| (error|warning) \|", SPEC_TABLE))
 
