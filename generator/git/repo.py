@@ -16,6 +16,7 @@ from generator.errors import CannotRun
 from generator.layout import RECORDS, SUFFIXES
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TREE_BLOB = re.compile(r"(?:\A|\0)[0-7]+ blob ([0-9a-f]+)\t([^\0]*)")  # ``ls-tree -z`` entries; see tree()
 FETCH_HINT = "请获取完整历史后重试：git fetch --unshallow（GitHub Actions 中设置 actions/checkout 的 fetch-depth: 0）。"
 
 
@@ -96,16 +97,12 @@ class GitRecords:
 
     def blobs(self, commit: git.Commit) -> list[Blob]:
         """Every record file in the commit's tree, sorted by path."""
-        out = self.repo.git.ls_tree("-r", "-z", "--full-tree", commit.hexsha, "--", RECORDS)
-        found = []
-        for entry in out.split("\0"):
-            if not entry:
-                continue
-            meta, path = entry.split("\t", 1)
-            _mode, kind, sha = meta.split()
-            if kind == "blob" and path.endswith(SUFFIXES):
-                found.append(Blob(path, sha))
-        return sorted(found, key=lambda b: b.path)
+        return [Blob(path, sha) for path, sha in sorted(self.tree(commit.hexsha).items())]
+
+    def tree(self, rev: str) -> dict[str, str]:
+        """path → blob id of every record file in the tree of commit ``rev``."""
+        out = self.repo.git.ls_tree("-r", "-z", "--full-tree", rev, "--", RECORDS)
+        return {path: sha for sha, path in _TREE_BLOB.findall(out) if path.endswith(SUFFIXES)}
 
     def _git(self, *commands: list[str]) -> list[list[str]]:
         """Run git commands on the record files at the same time; the NUL-separated fields of each output."""
@@ -139,8 +136,16 @@ class GitRecords:
             _old_mode, _new_mode, old, new, status = meta.split()
             if path.endswith(SUFFIXES):
                 found[path] = (None if _null(old) else old, None if status == "D" else "" if _null(new) else new)
-        found.update((p, (None, "")) for p in untracked if p.endswith(SUFFIXES))
+        found.update((p, (found.get(p, (None, None))[0], "")) for p in untracked if p.endswith(SUFFIXES))  # untracked: read it
         return found
+
+    def records_tree(self, rev: str) -> str:
+        """The git tree id of ``records/`` at commit ``rev`` ("" when it has none): it names
+        every record file and its content at once."""
+        try:
+            return str(self.repo.git.rev_parse("--verify", "-q", f"{rev}:{RECORDS}"))
+        except git.GitCommandError:
+            return ""
 
     def blobs_at(self, rev: str, paths: Iterable[str]) -> dict[str, str]:
         """The blob ids of these record files at commit ``rev`` (absent: not there)."""
