@@ -24,7 +24,7 @@ from generator.git.repo import GitRecords
 from generator.records import cache as cache_module
 from generator.records.cache import ChangeCache
 from generator.validate import validate
-from tests.conftest import BASE, REPO, apply_edits, git, make_records
+from tests.conftest import BASE, REPO, apply_edits, change_repo, git
 
 TODAY = dt.date(2025, 1, 6)
 LIST = "records/lists/L-2024-001.yaml"
@@ -34,12 +34,7 @@ REVIEW = "records/reviews/R-2024-002.yaml"
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("JIEBANG_CACHE", str(tmp_path / "cache"))
-    root = make_records(tmp_path / "repo")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "Initial records", date="2024-07-01T09:00:00+08:00")
-    git(root, "checkout", "-q", "-b", "change")
-    return root
+    return change_repo(tmp_path / "repo")
 
 
 def commit(

@@ -18,7 +18,7 @@ from generator.records.cache import ChangeCache, blob_id, cache_dir, component_k
 from generator.records.files import check_file, iter_record_files, read_files
 from generator.records.graph import Entry, components
 from generator.records.partition import Partition
-from tests.conftest import apply_edits, git, make_records
+from tests.conftest import apply_edits, change_repo, git
 
 TODAY = dt.date(2025, 1, 6)
 BID = "records/bids/B-2024-002.yaml"
@@ -29,12 +29,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The base records on main, a branch ``change`` checked out, the cache at its default place."""
     monkeypatch.delenv("JIEBANG_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    root = make_records(tmp_path / "repo")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "Initial records", date="2024-07-01T09:00:00+08:00")
-    git(root, "checkout", "-q", "-b", "change")
-    return root
+    return change_repo(tmp_path / "repo")
 
 
 def poison(directory: Path, root: Path) -> None:
