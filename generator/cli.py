@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
 import threading
@@ -159,7 +160,12 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--base", "base", metavar="REV", help="与基准修订比较，检查变更规则 C001–C004。")
+@click.option(
+    "--base",
+    "base",
+    metavar="REV",
+    help="与基准修订比较，检查变更规则 C001–C005（拉取请求的 CI 中从 GITHUB_EVENT_PATH 读取其说明里的 Policy-Override）。",
+)
 @click.option(
     "--push",
     "before",
@@ -183,7 +189,8 @@ def validate(paths: tuple[str, ...], base: str | None, before: str | None, fmt: 
     if base is not None:  # an empty --base is refused, never read as 'no base'
         from generator.changes import validate_change
 
-        report = validate_change(root, base, paths)
+        event = os.environ.get("GITHUB_EVENT_PATH")
+        report = validate_change(root, base, paths, event=Path(event) if event else None)
     else:
         report = run(root, paths)
     click.echo(REPORTERS[fmt](report))

@@ -39,6 +39,19 @@ class Diagnostic:
         return data
 
 
+@dataclass(frozen=True)
+class Note:
+    """A line of a report about no file: e.g. a ``Policy-Override`` taken or not taken
+    and why. Notes never change the exit code or the counts."""
+
+    level: Level
+    title: str  # what it is about, e.g. Policy-Override
+    message: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"level": str(self.level), "title": self.title, "message": self.message}
+
+
 @dataclass
 class Report:
     """Every finding of one run, sorted; the exit code follows from the levels."""
@@ -46,6 +59,7 @@ class Report:
     findings: list[Diagnostic] = _field(default_factory=list)
     files: int = 0
     records: int = 0
+    notes: list[Note] = _field(default_factory=list)  # in the order they were made
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.findings.extend(diagnostics)

@@ -68,6 +68,17 @@ def git(root: Path, *args: str, date: str = "2024-06-01T10:00:00+08:00", env: Ma
     return subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True, text=True).stdout
 
 
+def change_repo(root: Path) -> Path:
+    """The base record set committed on ``main`` in a new repository at ``root``, with a
+    branch ``change`` checked out: where a change is made and validated against main."""
+    make_records(root)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Initial records", date="2024-07-01T09:00:00+08:00")
+    git(root, "checkout", "-q", "-b", "change")
+    return root
+
+
 @pytest.fixture
 def records(tmp_path: Path):  # type: ignore[no-untyped-def]
     """``records(edit=…, write=…, delete=…)`` → a repo root with the edited base set."""

@@ -17,6 +17,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
+from generator.git.overrides import overrides_in
 from generator.models import KINDS, Need
 from tests.conftest import REPO
 
@@ -84,10 +85,9 @@ def test_pull_requests_are_validated_against_their_base_and_previewed() -> None:
     assert "format('origin/{0}', github.base_ref)" in change["env"]["BASE"]
     assert "merge_group.base_sha" in change["env"]["BASE"]
     assert "jiebang schemas --check" in _runs(wf, "validate") and "bash .ci/test" in _runs(wf, "validate")
-    assert (
-        steps["Restore the cache of checked record files and components (main's, or this branch's last run)"]["with"]["path"]
-        == ".jiebang-cache"
-    )
+    cache = steps["Restore the cache of checked record files and components (main's, or this branch's last run)"]["with"]["path"]
+    assert cache == wf["env"]["JIEBANG_CACHE"] and cache.startswith("~/")  # outside the checkout
+    assert "edited" in wf["on"]["pull_request"]["types"]  # an override written into the description is read again
     assert "jiebang build --out public" in _runs(wf, "preview")
     upload = next(s for s in _steps(wf, "preview") if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"] == "public/"
@@ -98,12 +98,10 @@ def test_main_deploys_only_what_validated_and_built() -> None:
     assert wf["on"]["push"]["branches"] == ["main"]
     build = _steps(wf, "build")
     order = [
-        i
-        for i, s in enumerate(build)
-        for key in ("jiebang validate", "jiebang build", "upload-pages-artifact")
-        if key in s.get("run", s.get("uses", ""))
+        next(i for i, s in enumerate(build) if key in s.get("run", s.get("uses", "")))
+        for key in ("jiebang validate --push", "jiebang build", "upload-pages-artifact")
     ]
-    assert len(order) == 3 and order == sorted(order)
+    assert order == sorted(order)
     assert wf["jobs"]["deploy"]["needs"] == "build"
     assert wf["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     # Fail closed: a push is checked against the head it replaced, and jiebang refuses a
@@ -113,6 +111,8 @@ def test_main_deploys_only_what_validated_and_built() -> None:
     assert 'jiebang validate --push "$BEFORE" --format github' in check["run"]
     assert "--base" not in check["run"] and "cat-file" not in check["run"]
     assert wf["permissions"] == {"contents": "read"}
+    cache = next(s for s in build if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == wf["env"]["JIEBANG_CACHE"] and cache["with"]["path"].startswith("~/")
 
 
 def test_need_form_asks_for_what_a_need_record_holds() -> None:
@@ -140,6 +140,7 @@ def test_pull_request_template_has_the_approval_checklist() -> None:
         "Reviewed-by",
     ):
         assert item in text
+    assert not overrides_in(text)  # the example is in a comment: a description left as the template overrides nothing
     assert text.count("- [ ]") >= 6
 
 

@@ -1,7 +1,7 @@
 """The history index: every main-line commit that touched ``records/``, read in one pass.
 
 One ``git log`` over the first-parent chain gives, for each commit, its date, author,
-PR number, approvers, overrides, and the record files it changed with their blob ids
+PR number, approvers, overrides (``git.overrides``), and the record files it changed with their blob ids
 (``--raw``), a merge commit's changes being its diff against its first parent. From
 that the index maps each record id to its versions (the file's state after each
 main-line commit that changed it), following renames. Nothing is read per file.
@@ -23,6 +23,7 @@ import git
 
 from generator.dates import SHANGHAI
 from generator.errors import CannotRun
+from generator.git.overrides import Override, Overrides, overrides_in
 from generator.git.repo import GitRecords
 from generator.layout import RECORDS, is_record, record_id
 
@@ -31,22 +32,13 @@ MERGE_PR = (re.compile(r"^Merge pull request #(\d+)\b"), re.compile(r"^Merge pul
 # A squash (or rebase) title ends with the PR number: "Amend L-2024-003 funding (#12)".
 SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
 APPROVER_KEYS = frozenset({"approved-by", "reviewed-by"})
-OVERRIDE_KEY = "policy-override"
-OVERRIDE = re.compile(r"^(?P<rule>[A-Z]\d{3})\b[\s:：,，-]*(?P<reason>.*)$")
 
-# Fields apart by NUL, the one byte git never prints inside a subject, name or trailer:
-# a title holding other control characters cannot pass for another commit.
-_FIELDS = ("%H", "%P", "%cI", "%an", "%ae", "%s", "%(trailers:unfold,only)")
+# Fields apart by NUL, the one byte git never prints inside a subject, name, trailer or message:
+# a title holding other control characters cannot pass for another commit. The whole message
+# comes last: overrides may stand anywhere in it (``git.overrides``).
+_FIELDS = ("%H", "%P", "%cI", "%an", "%ae", "%s", "%(trailers:unfold,only)", "%B")
 _FORMAT = "%x00".join(_FIELDS)
 _HEX = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
-
-
-@dataclass(frozen=True)
-class Override:
-    """A ``Policy-Override: C001 <reason>`` trailer: a C-rule broken on purpose."""
-
-    rule: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -72,6 +64,7 @@ class Commit:
     subject: str
     trailers: tuple[tuple[str, str], ...]
     changes: tuple[FileChange, ...]
+    message: str = ""  # the whole message: overrides may stand anywhere in it (``git.overrides``)
 
     @property
     def merge(self) -> bool:
@@ -90,13 +83,14 @@ class Commit:
         return tuple(v for k, v in self.trailers if k.lower() in APPROVER_KEYS and v)
 
     @property
+    def override_lines(self) -> Overrides:
+        """Every ``Policy-Override`` line of the message, valid or not."""
+        return overrides_in(self.message)
+
+    @property
     def overrides(self) -> tuple[Override, ...]:
-        found = []
-        for key, value in self.trailers:
-            m = OVERRIDE.match(value) if key.lower() == OVERRIDE_KEY else None
-            if m:
-                found.append(Override(m["rule"], m["reason"].strip()))
-        return tuple(found)
+        """The valid overrides of the message (SPEC §7 grammar); malformed lines excuse nothing."""
+        return self.override_lines.found
 
 
 def pull_request(subject: str, parents: int) -> int | None:
@@ -161,6 +155,16 @@ def build_index(root: Path | GitRecords, rev: str = "HEAD") -> HistoryIndex:
     return index
 
 
+def commits_between(src: GitRecords, base: str, head: str = "HEAD") -> list[Commit]:
+    """Every commit reachable from ``head`` and not from ``base``, newest first, branch
+    commits included (``parents`` tells the main line from them)."""
+    try:
+        out = src.repo.git.log("--diff-merges=first-parent", "--raw", "-z", "--no-abbrev", "-M", f"--format={_FORMAT}", f"{base}..{head}")
+    except git.GitCommandError as exc:
+        raise CannotRun(f"无法读取提交历史：{exc.stderr.strip() or exc}") from exc
+    return list(parse_log(out))
+
+
 def _add_version(records: dict[str, list[Version]], version: Version) -> None:
     change = version.change
     new_id = record_id(change.path)
@@ -173,7 +177,7 @@ def _add_version(records: dict[str, list[Version]], version: Version) -> None:
 
 def parse_log(out: str) -> Iterator[Commit]:
     for header, changes in log_entries(out, len(_FIELDS)):
-        sha, parents, date, author, email, subject, trailers = header
+        sha, parents, date, author, email, subject, trailers, message = header
         yield Commit(
             sha=sha,
             parents=tuple(parents.split()),
@@ -183,6 +187,7 @@ def parse_log(out: str) -> Iterator[Commit]:
             subject=subject,
             trailers=tuple(parse_trailers(trailers)),
             changes=tuple(_record_changes(iter(changes))),
+            message=message,
         )
 
 

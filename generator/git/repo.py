@@ -17,6 +17,7 @@ from generator.errors import CannotRun
 from generator.layout import MAX_BYTES, RECORDS, SUFFIXES
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TREE_BLOB = re.compile(r"(?:\A|\0)100(?:644|755) blob ([0-9a-f]+)\t([^\0]*)")  # regular files of ``ls-tree -z``: no symlink, no submodule
 FETCH_HINT = "请获取完整历史后重试：git fetch --unshallow（GitHub Actions 中设置 actions/checkout 的 fetch-depth: 0）。"
 
 
@@ -158,6 +159,11 @@ class GitRecords:
                 found.append(Blob(path, sha, mode, int(size) if size.isdigit() else 0))
         return sorted(found, key=lambda b: b.path)
 
+    def tree(self, rev: str) -> dict[str, str]:
+        """path → blob id of every record file in the tree of commit ``rev``."""
+        out = self.repo.git.ls_tree("-r", "-z", "--full-tree", rev, "--", RECORDS)
+        return {path: sha for sha, path in _TREE_BLOB.findall(out) if path.endswith(SUFFIXES)}
+
     def _git(self, *commands: list[str]) -> list[list[str]]:
         """Run git commands on the record files at the same time; the NUL-separated fields of each output."""
         running = [
@@ -196,8 +202,16 @@ class GitRecords:
             link = new_mode == SYMLINK  # read from disk, and refused there: its blob may equal a record's
             if path.endswith(SUFFIXES) or link or old_mode.lstrip(":") == SYMLINK or self._listed(path):
                 found[path] = (None if _null(old) else old, None if status == "D" else "" if _null(new) or link else new)
-        found.update((p, (None, "")) for p in untracked if self._listed(p))
+        found.update((p, (found.get(p, (None, None))[0], "")) for p in untracked if self._listed(p))  # untracked: read it
         return found
+
+    def records_tree(self, rev: str) -> str:
+        """The git tree id of ``records/`` at commit ``rev`` ("" when it has none): it names
+        every record file and its content at once."""
+        try:
+            return str(self.repo.git.rev_parse("--verify", "-q", f"{rev}:{RECORDS}"))
+        except git.GitCommandError:
+            return ""
 
     def blobs_at(self, rev: str, paths: Iterable[str]) -> dict[str, str]:
         """The blob ids of these record files at commit ``rev`` (absent: not there)."""

@@ -28,7 +28,7 @@ def commit_json(c: Commit) -> dict[str, Any]:
         "subject": c.subject,
         "pr": c.pr,
         "named_reviewers": list(c.approvers),
-        "overrides": [{"rule": o.rule, "reason": o.reason} for o in c.overrides],
+        "overrides": [{"rule": o.rule, "ids": list(o.ids), "reason": o.reason} for o in c.overrides],
     }
 
 
@@ -51,7 +51,7 @@ def approval_json(a: Approval) -> dict[str, Any]:
 def approval_text(c: Commit, ledger: Ledger) -> str:
     """``已验证签名：张三（合并 PR #12）`` — or why it is not verified — and its overrides."""
     parts = [verdict(ledger.approval(c.sha))]
-    parts.extend(f"例外 {o.rule}：{o.reason}" for o in c.overrides)
+    parts.extend(f"例外 {o.rule} {'、'.join(o.ids)}：{o.reason}" for o in c.overrides)
     return "，".join(parts)
 
 

@@ -1,26 +1,28 @@
-"""The on-disk cache of ``validate --base``: checked files, component findings, and the
-record set of the last run, so that the next run checks again only what differs.
+"""The on-disk cache of ``validate --base``: what checking a file gave, and what the
+rules gave on a component, each kept under the content it was computed from.
 
-Three things are kept, each exact by construction:
-
-- ``files``: per (path, git blob id), the file's graph entry (``graph.Entry``: the
-  record's id, the ids it refers to, the findings of parsing, schema and model).
-  ``check_file`` is pure and a blob id names the bytes, so an entry equals a fresh check.
+- ``files``: per (path, git blob id), the file's graph entry (``graph.Entry``: its
+  record's id and kind, the ids it refers to, the findings of parsing, schema and
+  model). ``check_file`` is pure and a blob id names the bytes.
 - ``components``: per ``component_key`` (a digest of the (path, blob id) of a
-  component's files and of the programme files), the corpus rules' findings on it. The
-  rules read nothing else (``graph``), so they equal a fresh run of the rules.
-- the **state**: the work tree the last run checked — every file with its blob id, its
-  node and its component, every node's component — and the commit it was compared
-  with plus the paths where it differed from that commit. The next run asks git only
-  which files differ from that commit, and loads just the components they reach.
+  component's files and of the programme files), the corpus rules' findings on it.
+- ``tree_files``, ``tree_nodes``: per git tree id, the partition of that tree's record
+  files into components (``records.partition``); a tree id names its files' content.
 
-Entries are valid only for the code and library versions that made them
-(``fingerprint()``): a change to the models, the rules, the schemas or the holiday
-calendar starts an empty cache. It is an SQLite database (standard library; no pickle,
-so a restored cache never runs code) under ``.jiebang-cache/`` in the records
-repository, which ignores itself. A run's changes are written in one transaction: an
-interrupted run leaves the previous state; a damaged or foreign database is replaced;
-a cache that cannot be written is skipped.
+Nothing else is kept: which files the work tree holds, and how it differs from a tree,
+is asked of git on every run, so no state of an earlier run can disagree with the work
+tree. The caller decides what it may take from here (``generator.changes`` never takes
+what a change touches).
+
+Data only: an SQLite database (standard library) whose values are text and JSON, read
+back into plain tuples and ``Diagnostic``s, so nothing loaded from it can run code. It
+lives outside the records repository (``cache_dir``): a cache is never read from the
+work tree, where a pull request could commit one. Entries are valid only for the code
+and library versions that made them (``fingerprint()``): a change to the models, the
+rules, the schemas or the holiday calendar starts an empty cache. A run's additions are
+written in one transaction when it ends well; a run that fails writes nothing; a
+damaged or foreign database is replaced; a cache that cannot be written, or that
+another run holds for longer than ``LOCK_WAIT``, is replaced by one in memory.
 """
 
 from __future__ import annotations
@@ -32,54 +34,58 @@ import os
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from types import TracebackType
 
 from generator.diagnostics import Diagnostic, Level
-from generator.models import KINDS, Record
-from generator.models.common import share_fields_sets
 from generator.records.graph import Entry
 
-CACHE_DIR = ".jiebang-cache"
-CACHE_ENV = "JIEBANG_CACHE"  # a directory for the cache, or "off"; default <root>/.jiebang-cache
+CACHE_ENV = "JIEBANG_CACHE"  # a directory for the cache, or "off"
+OFF = ("", "0", "off", "no", "false")
 Key = tuple[str, str]  # (repo-relative path, git blob id)
 _LIBRARIES = ("pydantic", "pydantic-core", "PyYAML", "jsonschema", "jsonschema-rs", "chinese-calendar")
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE files (path TEXT, blob TEXT, node TEXT NOT NULL, kind TEXT, refs TEXT NOT NULL, diagnostics TEXT, record TEXT,
+CREATE TABLE files (path TEXT, blob TEXT, node TEXT NOT NULL, kind TEXT, refs TEXT NOT NULL, diagnostics TEXT,
                     PRIMARY KEY (path, blob)) WITHOUT ROWID;
 CREATE TABLE components (key TEXT PRIMARY KEY, findings TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE state (path TEXT PRIMARY KEY, blob TEXT NOT NULL, kind TEXT, component TEXT NOT NULL, diagnostics TEXT) WITHOUT ROWID;
-CREATE INDEX state_component ON state (component);
-CREATE TABLE nodes (node TEXT PRIMARY KEY, component TEXT NOT NULL) WITHOUT ROWID;
-CREATE INDEX nodes_component ON nodes (component);
+CREATE TABLE tree_files (tree TEXT, path TEXT, blob TEXT NOT NULL, component TEXT NOT NULL, kind TEXT, diagnostics TEXT,
+                         PRIMARY KEY (tree, path)) WITHOUT ROWID;
+CREATE INDEX tree_files_component ON tree_files (tree, component);
+CREATE TABLE tree_nodes (tree TEXT, node TEXT, component TEXT NOT NULL, PRIMARY KEY (tree, node)) WITHOUT ROWID;
 """
+# Rows of the types this code writes (refs: ids, one a line); anything else is a miss, never an error.
+_ENTRIES = (
+    "SELECT path, blob, node, kind, refs, diagnostics FROM files WHERE typeof(path) = 'text' AND typeof(blob) = 'text' "
+    "AND typeof(node) = 'text' AND typeof(kind) IN ('text', 'null') AND typeof(refs) = 'text' AND typeof(diagnostics) IN ('text', 'null')"
+)
+_FIELDS = {"path", "line", "column", "rule", "level", "message", "record", "field", "cites"}
 LOCK_WAIT = 30.0  # seconds to wait for another run on the same repository
-_CHUNK = 900  # SQLite's limit on variables per statement is 999 in old builds
+SLACK = 2  # entries kept per entry in use before the unused ones are dropped
+KEEP_TREES = 2  # partitions kept: the merge bases of the runs of, say, main and one branch
 
 
 def cache_dir(root: Path) -> Path | None:
-    """The folder jiebang keeps what it may reuse between runs in: ``JIEBANG_CACHE``
-    (None when that says "off"), else ``<root>/.jiebang-cache``."""
+    """Where the cache of the records repository at ``root`` lives: ``JIEBANG_CACHE``
+    (None when it says "off"), else ``$XDG_CACHE_HOME/jiebang/<digest of root's absolute
+    path>`` (``~/.cache/…`` without it). Never inside ``root``'s work tree: a directory
+    there is refused (None) even when ``JIEBANG_CACHE`` names it."""
     value = os.environ.get(CACHE_ENV)
-    if value is None:
-        return root / CACHE_DIR
-    return None if value.strip().lower() in ("", "0", "off", "no", "false") else Path(value)
-
-
-def prepare(directory: Path) -> bool:
-    """Create the cache folder, ignored by git; False when it cannot be written."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        ignore = directory / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# jiebang's cache (checked record files, compiled templates); safe to delete.\n*\n", encoding="utf-8")
-    except OSError:
-        return False
-    return True
+    if value is not None:
+        if value.strip().lower() in OFF:
+            return None
+        directory = Path(value).expanduser().absolute()
+    else:
+        base = os.environ.get("XDG_CACHE_HOME")
+        try:
+            home = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+        except RuntimeError:  # no home directory to be found
+            return None
+        digest = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
+        directory = home / "jiebang" / digest
+    return None if directory.resolve().is_relative_to(root.resolve()) else directory
 
 
 def blob_id(raw: bytes) -> str:
@@ -106,32 +112,30 @@ def component_key(files: Iterable[Entry], programs: Iterable[Entry]) -> str:
     digest = hashlib.sha256()
     for e in (*sorted(programs, key=lambda e: e.path), *sorted(files, key=lambda e: e.path)):
         digest.update(f"{e.path}\0{e.blob}\n".encode())
-    return digest.hexdigest()
-
-
-@dataclass(frozen=True)
-class State:
-    """The work tree the last run checked, as the difference from a commit."""
-
-    commit: str  # the commit that run compared with
-    differing: frozenset[str]  # paths where the checked work tree differed from it
-
-
-@dataclass(frozen=True)
-class Group:
-    """One component as this run found it: its files (head side) and its findings."""
-
-    key: str
-    entries: list[Entry]
-    findings: tuple[Diagnostic, ...]
+    return digest.hexdigest()[:32]  # 128 bits: the partition of a national set repeats it in 10⁵ rows
 
 
 class ChangeCache:
-    """The cache database; ``directory`` None keeps it in memory for one run."""
+    """The cache database, held for one run: ``with ChangeCache(directory) as cache: …``
+    keeps what the run added if it ends well and nothing if it raises, and always closes
+    the database and releases its lock. ``directory`` None keeps it in memory."""
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
+        self.on_disk = False  # False: in memory (no directory, not writable, or held by another run)
         self.db = self._open()
+        self._used_files: set[Key] = set()
+        self._used_components: set[str] = set()
+        self._used_trees: list[str] = []
+
+    def __enter__(self) -> ChangeCache:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is None:
+            self.save()
+        else:
+            self.close()
 
     @property
     def file(self) -> Path | None:
@@ -141,186 +145,194 @@ class ChangeCache:
         """The database, holding its write lock for this run (runs on one repository
         take turns); in memory, as a cold run, when there is no directory, it cannot be
         written, or another run holds it longer than ``LOCK_WAIT``."""
-        if self.file is not None and prepare(self.file.parent):
+        if self.file is not None and _prepare(self.file.parent):
             with contextlib.suppress(OSError, sqlite3.OperationalError):
                 try:
-                    db = self._locked(self.file)
+                    db = _locked(self.file)
                 except sqlite3.DatabaseError as exc:
                     if isinstance(exc, sqlite3.OperationalError):
                         raise  # locked, read-only, …
                     self.file.unlink()  # not a database: start afresh
-                    db = self._locked(self.file)
-                return db if self._usable(db) else self._create(db)
-        return self._create(self._locked(":memory:"))
+                    db = _locked(self.file)
+                self.on_disk = True
+                return db if _usable(db) else _create(db)
+        return _create(_locked(":memory:"))
 
-    @staticmethod
-    def _locked(file: Path | str) -> sqlite3.Connection:
-        db = sqlite3.connect(file, isolation_level=None, timeout=LOCK_WAIT)
-        # A write-ahead log commits atomically without waiting for the disk (a cache may
-        # lose its last run on a power cut, never be left half-written).
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
-        db.execute("BEGIN IMMEDIATE")
-        return db
-
-    @staticmethod
-    def _usable(db: sqlite3.Connection) -> bool:
-        try:
-            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-        except sqlite3.DatabaseError:
-            return False  # empty or of another layout
-        return row is not None and row[0] == fingerprint()
-
-    @staticmethod
-    def _create(db: sqlite3.Connection) -> sqlite3.Connection:
-        """Our tables, empty, in the transaction ``db`` holds."""
-        for table in ("meta", "files", "components", "state", "nodes"):
-            db.execute(f"DROP TABLE IF EXISTS {table}")
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                db.execute(statement)
-        db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint(),))
-        return db
-
-    # Checked files and component findings, by content
-
-    def _wanted(self, keys: Iterable[Key]) -> None:
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (path TEXT, blob TEXT)")
-        self.db.execute("DELETE FROM wanted")
-        self.db.executemany("INSERT INTO wanted VALUES (?, ?)", keys)
+    # Checked files
 
     def entries(self, keys: Iterable[Key]) -> dict[Key, Entry]:
-        self._wanted(keys)
+        """The entries kept for these (path, blob id) pairs, one blob id per path; the
+        others are left out, and so is any row of types this code does not write."""
+        wanted = dict(keys)  # path → blob id
+        self._used_files.update(wanted.items())
         found = {}
-        sql = "SELECT path, blob, node, kind, refs, diagnostics FROM wanted JOIN files USING (path, blob)"
-        for path, blob, node, kind, refs, diagnostics in self.db.execute(sql):
-            found[(path, blob)] = Entry(path, blob, node, kind, tuple(json.loads(refs)), _diagnostics(diagnostics))
+        for row in self.db.execute(_ENTRIES):
+            if wanted.get(row[0]) == row[1] and (e := entry_of(row)) is not None:
+                found[(e.path, e.blob)] = e
         return found
 
-    def records(self, keys: Iterable[Key]) -> dict[Key, Record]:
-        """The records of these files as checking them gave them, without a source."""
-        self._wanted(keys)
-        sql = "SELECT path, blob, kind, record FROM wanted JOIN files USING (path, blob) WHERE record IS NOT NULL"
+    def add(self, entries: Iterable[Entry]) -> None:
+        """Entries of files checked in this run (those without a blob id are not kept)."""
+        rows = [(e.path, e.blob, e.node, e.kind, "\n".join(e.refs), encode(e.diagnostics)) for e in entries if e.blob]
+        self._used_files.update((path, blob) for path, blob, *_ in rows)
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    # Component findings
+
+    def findings(self, keys: Iterable[str]) -> dict[str, tuple[Diagnostic, ...]]:
+        """The findings kept for these component keys; the others are left out."""
+        wanted = set(keys)
+        self._used_components |= wanted
         found = {}
-        for path, blob, kind, data in self.db.execute(sql):
-            found[(path, blob)] = record = KINDS[kind].model.model_validate_json(data)
-            share_fields_sets(record)
+        for chunk in chunks(sorted(wanted)):
+            marks = ",".join("?" * len(chunk))
+            for key, text in self.db.execute(f"SELECT key, findings FROM components WHERE key IN ({marks})", chunk):
+                with contextlib.suppress(ValueError, TypeError):  # a row we did not write is a miss
+                    found[key] = decode(text)
         return found
-
-    def add(self, checked: Iterable[tuple[Entry, Record | None]]) -> None:
-        """Checked files: their entries, and their records (as given: unset fields stay unset)."""
-        self.db.executemany(
-            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                (
-                    e.path,
-                    e.blob,
-                    e.node,
-                    e.kind,
-                    json.dumps(e.refs),
-                    _json(e.diagnostics),
-                    rec.model_dump_json(exclude_unset=True) if rec else None,
-                )
-                for e, rec in checked
-                if e.blob
-            ),
-        )
-
-    def findings(self, key: str) -> tuple[Diagnostic, ...] | None:
-        row = self.db.execute("SELECT findings FROM components WHERE key = ?", (key,)).fetchone()
-        return _diagnostics(row[0]) if row else None
 
     def add_findings(self, key: str, findings: Iterable[Diagnostic]) -> None:
-        self.db.execute("INSERT OR REPLACE INTO components VALUES (?, ?)", (key, _json(tuple(findings)) or "[]"))
+        self._used_components.add(key)
+        self.db.execute("INSERT OR REPLACE INTO components VALUES (?, ?)", (key, encode(tuple(findings)) or "[]"))
 
-    # The state of the last run
-
-    def state(self) -> State | None:
-        rows = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('commit', 'differing')").fetchall())
-        if "commit" not in rows:
-            return None
-        return State(rows["commit"], frozenset(json.loads(rows["differing"])))
-
-    def state_files(self, paths: Iterable[str]) -> dict[str, tuple[str, str]]:
-        """path → (blob id, component) in the last run's work tree, for these paths."""
-        found: dict[str, tuple[str, str]] = {}
-        for chunk in _chunks(list(paths), _CHUNK):
-            marks = ",".join("?" * len(chunk))
-            sql = f"SELECT path, blob, component FROM state WHERE path IN ({marks})"
-            found.update((p, (b, c)) for p, b, c in self.db.execute(sql, chunk))
-        return found
-
-    def components_of(self, nodes: Iterable[str]) -> set[str]:
-        found: set[str] = set()
-        for chunk in _chunks(list(nodes), _CHUNK):
-            marks = ",".join("?" * len(chunk))
-            found.update(c for (c,) in self.db.execute(f"SELECT component FROM nodes WHERE node IN ({marks})", chunk))
-        return found
-
-    def all_components(self) -> set[str]:
-        return {c for (c,) in self.db.execute("SELECT DISTINCT component FROM state")}
-
-    def files_of(self, components: Iterable[str]) -> dict[str, str]:
-        """path → blob id of every file of these components in the last run's work tree."""
-        found: dict[str, str] = {}
-        for chunk in _chunks(list(components), _CHUNK):
-            marks = ",".join("?" * len(chunk))
-            found.update(self.db.execute(f"SELECT path, blob FROM state WHERE component IN ({marks})", chunk))
-        return found
-
-    def kept(self, dropped: set[str]) -> tuple[list[Diagnostic], int, int]:
-        """The last run's findings on the components not in ``dropped`` — their files'
-        and their rules' — and how many files and records those components have."""
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS dropped (component TEXT PRIMARY KEY)")
-        self.db.execute("DELETE FROM dropped")
-        self.db.executemany("INSERT INTO dropped VALUES (?)", ((c,) for c in dropped))
-        outside = "component NOT IN (SELECT component FROM dropped)"
-        files, records = self.db.execute(f"SELECT count(*), count(kind) FROM state WHERE {outside}").fetchone()
-        found = [
-            d
-            for (text,) in self.db.execute(f"SELECT diagnostics FROM state WHERE diagnostics IS NOT NULL AND {outside}")
-            for d in _diagnostics(text)
-        ]
-        keys = f"SELECT DISTINCT component FROM state WHERE {outside}"
-        rule_findings = self.db.execute(f"SELECT findings FROM components WHERE findings != '[]' AND key IN ({keys})")
-        found += [d for (text,) in rule_findings for d in _diagnostics(text)]
-        return found, files, records
-
-    def replace(self, dropped: set[str], removed: Iterable[str], groups: list[Group], programs: list[Entry], state: State) -> None:
-        """Record this run's work tree: the components in ``dropped`` and the files in
-        ``removed`` give way to ``groups``; programme files belong to no component."""
-        db = self.db
-        for chunk in _chunks(sorted(dropped), _CHUNK):
-            marks = ",".join("?" * len(chunk))
-            db.execute(f"DELETE FROM state WHERE component IN ({marks})", chunk)
-            db.execute(f"DELETE FROM nodes WHERE component IN ({marks})", chunk)
-        db.executemany("DELETE FROM state WHERE path = ?", ((p,) for p in removed))
-        db.executemany("DELETE FROM state WHERE path = ?", ((e.path,) for e in programs))
-        rows = [(e.path, e.blob, e.kind, "", _json(e.diagnostics)) for e in programs]
-        rows += [(e.path, e.blob, e.kind, g.key, _json(e.diagnostics)) for g in groups for e in g.entries]
-        db.executemany("INSERT OR REPLACE INTO state VALUES (?, ?, ?, ?, ?)", rows)
-        nodes = {n: g.key for g in groups for e in g.entries for n in (e.node, *e.refs)}
-        db.executemany("INSERT OR REPLACE INTO nodes VALUES (?, ?)", nodes.items())
-        db.executemany(
-            "INSERT OR REPLACE INTO meta VALUES (?, ?)", [("commit", state.commit), ("differing", json.dumps(sorted(state.differing)))]
-        )
+    # The end of a run
 
     def save(self) -> None:
-        """Commit this run's changes in one transaction; skipped if it cannot be written."""
+        """Keep this run's additions in one transaction (dropping entries no recent run
+        used once they outnumber the used ones ``SLACK`` times), then close; a cache that
+        cannot be written is left as it was."""
         with contextlib.suppress(sqlite3.Error):
+            self._prune()
             self.db.execute("COMMIT")
+        self.close()
+
+    def close(self) -> None:
+        """Close without keeping anything this run added; the lock is released."""
         with contextlib.suppress(sqlite3.Error):
             self.db.close()
 
+    def use_tree(self, tree: str) -> None:
+        """This run reads or writes the partition of ``tree`` (``records.partition``): keep it."""
+        self._used_trees.append(tree)
 
-def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    def _prune(self) -> None:
+        """Keep the partitions of the ``KEEP_TREES`` trees used last; drop file entries and
+        component findings that neither they nor this run use, once those outnumber the
+        rest ``SLACK`` times."""
+        db = self.db
+        (text,) = db.execute("SELECT coalesce((SELECT value FROM meta WHERE key = 'trees'), '[]')").fetchone()
+        earlier = [t for t in json.loads(text) if isinstance(t, str)]
+        kept = list(dict.fromkeys([*reversed(self._used_trees), *earlier]))[:KEEP_TREES]
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('trees', ?)", (json.dumps(kept),))
+        marks = ",".join("?" * len(kept))
+        for table in ("tree_files", "tree_nodes"):
+            db.execute(f"DELETE FROM {table} WHERE tree NOT IN ({marks})", kept)
+        db.execute("CREATE TEMP TABLE used_files (path TEXT, blob TEXT, PRIMARY KEY (path, blob)) WITHOUT ROWID")
+        db.executemany("INSERT OR IGNORE INTO used_files VALUES (?, ?)", self._used_files)
+        db.execute("CREATE TEMP TABLE used_components (key TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.executemany("INSERT OR IGNORE INTO used_components VALUES (?)", ((k,) for k in self._used_components))
+        (files, partitioned) = db.execute("SELECT (SELECT count(*) FROM files), (SELECT count(*) FROM tree_files)").fetchone()
+        if files > SLACK * (partitioned + len(self._used_files)) + 1000:
+            db.execute(
+                "DELETE FROM files WHERE (path, blob) NOT IN (SELECT path, blob FROM used_files) "
+                "AND (path, blob) NOT IN (SELECT path, blob FROM tree_files)"
+            )
+        (components, grouped) = db.execute(
+            "SELECT (SELECT count(*) FROM components), (SELECT count(DISTINCT component) FROM tree_files)"
+        ).fetchone()
+        if components > SLACK * (grouped + len(self._used_components)) + 1000:
+            db.execute(
+                "DELETE FROM components WHERE key NOT IN (SELECT key FROM used_components) "
+                "AND key NOT IN (SELECT component FROM tree_files)"
+            )
+
+
+def _prepare(directory: Path) -> bool:
+    """Create the cache folder; False when it cannot be written."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return True
+
+
+def _locked(file: Path | str) -> sqlite3.Connection:
+    db = sqlite3.connect(file, isolation_level=None, timeout=LOCK_WAIT)
+    # A write-ahead log commits atomically without waiting for the disk (a cache may
+    # lose its last run on a power cut, never be left half-written).
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("BEGIN IMMEDIATE")
+    return db
+
+
+def _usable(db: sqlite3.Connection) -> bool:
+    try:
+        row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        db.execute("SELECT path, blob, node, kind, refs, diagnostics FROM files LIMIT 0")
+        db.execute("SELECT key, findings FROM components LIMIT 0")
+        db.execute("SELECT tree, path, blob, component, kind, diagnostics FROM tree_files LIMIT 0")
+        db.execute("SELECT tree, node, component FROM tree_nodes LIMIT 0")
+    except sqlite3.DatabaseError:
+        return False  # empty or of another layout
+    return row is not None and row[0] == fingerprint()
+
+
+def _create(db: sqlite3.Connection) -> sqlite3.Connection:
+    """Our tables, empty, in the transaction ``db`` holds (any other table is dropped)."""
+    tables = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        db.execute(f'DROP TABLE IF EXISTS "{table}"')
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    db.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint(),))
+    return db
+
+
+def chunks(items: list[str], size: int = 900) -> Iterator[list[str]]:
+    """SQLite's limit on variables per statement is 999 in old builds."""
     for i in range(0, len(items), size):
         yield items[i : i + size]
 
 
-def _json(diagnostics: tuple[Diagnostic, ...]) -> str | None:
+def entry_of(row: tuple[object, ...]) -> Entry | None:
+    """A file's entry from its row (path, blob, node, kind, refs, diagnostics); None for a
+    row of types this code does not write."""
+    path, blob, node, kind, refs, diagnostics = row
+    try:
+        return Entry(
+            _str(path), _str(blob), _str(node), _optional(kind), tuple(_str(refs).split("\n")) if refs else (), decode(diagnostics)
+        )
+    except (ValueError, TypeError):
+        return None
+
+
+def encode(diagnostics: tuple[Diagnostic, ...]) -> str | None:
     return json.dumps([d.as_json() for d in diagnostics], ensure_ascii=False) if diagnostics else None
 
 
-def _diagnostics(text: str | None) -> tuple[Diagnostic, ...]:
-    return tuple(Diagnostic(**{**d, "level": Level(d["level"])}) for d in json.loads(text)) if text else ()
+def decode(text: object) -> tuple[Diagnostic, ...]:
+    """Findings from their JSON form; ValueError unless every field has its type."""
+    if text is None:
+        return ()
+    found = []
+    for d in json.loads(_str(text)):
+        if not isinstance(d, dict) or set(d) != _FIELDS:
+            raise ValueError("not a finding")
+        path, line, column, rule, level, message = (d[k] for k in ("path", "line", "column", "rule", "level", "message"))
+        if not (isinstance(line, int) and isinstance(column, int) and all(isinstance(v, str) for v in (path, rule, message))):
+            raise ValueError("not a finding")
+        record, field, cites = (_optional(d[k]) for k in ("record", "field", "cites"))
+        found.append(Diagnostic(path, line, column, rule, Level(level), message, record, field, cites))
+    return tuple(found)
+
+
+def _str(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    raise ValueError("not text")
+
+
+def _optional(value: object) -> str | None:
+    return None if value is None else _str(value)

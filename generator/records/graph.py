@@ -56,23 +56,35 @@ def components(entries: Iterable[Entry]) -> list[list[Entry]]:
     """The entries grouped by connected component (programme records left out), each
     group in path order, groups in order of their first path."""
     parent: dict[str, str] = {}
+    get = parent.get
 
     def find(node: str) -> str:
-        root = parent.setdefault(node, node)
-        while root != parent[root]:
-            root = parent[root]
-        while parent[node] != root:  # path compression
-            parent[node], node = root, parent[node]
+        root = node
+        while (up := parent[root]) != root:
+            root = up
+        while (up := parent[node]) != root:  # path compression
+            parent[node] = root
+            node = up
         return root
 
-    members = [e for e in entries if not e.is_program]
+    members = [e for e in entries if e.kind != PROGRAM]
     for e in members:
-        here = find(e.node)
+        here = get(e.node)
+        if here is None:
+            here = parent[e.node] = e.node
+        elif here != e.node or parent[here] != here:
+            here = find(here)
         for target in e.refs:
-            there = find(target)
-            if there != here:
+            up = get(target)
+            if up is None:  # a node seen for the first time: no search needed
+                parent[target] = here
+            elif up != here and (there := find(up)) != here:
                 parent[there] = here
     groups: dict[str, list[Entry]] = defaultdict(list)
-    for e in sorted(members, key=lambda e: e.path):
+    for e in sorted(members, key=_path):
         groups[find(e.node)].append(e)
     return list(groups.values())
+
+
+def _path(e: Entry) -> str:
+    return e.path

@@ -4,7 +4,7 @@ A rule is a small function ``check(corpus, policy) -> Iterator[Finding]``; it ne
 computes positions (``record.finding(path, message)`` carries a field path, turned
 into ``file:line:column`` here) and never prints. Rules whose findings come from a
 stage rather than a function (S001–S003, S005 from loading) are declared with
-``check=None`` so the catalogue still documents them. Change rules (C001–C004) compare
+``check=None`` so the catalogue still documents them. Change rules (C001–C005) compare
 the record set at a base revision with the head: ``@change_rule`` registers
 ``check(base, head, today)``, which ``run_change_rules`` runs and ``run_rules`` never does.
 """
@@ -131,7 +131,7 @@ def run_rules(corpus: Corpus, select: Iterable[str] | None = None) -> list[Diagn
 
 
 def run_change_rules(base: Corpus, head: Corpus, today: dt.date) -> list[Diagnostic]:
-    """Run every change rule: what the head may not do to the base (C001–C004)."""
+    """Run every change rule: what the head may not do to the base (C001–C005)."""
     out: list[Diagnostic] = []
     for rule_ in catalogue():
         if rule_.change_check is not None:

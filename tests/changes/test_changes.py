@@ -1,4 +1,4 @@
-"""``jiebang validate --base``: C001–C004 against scripted git repos, overrides, failing closed.
+"""``jiebang validate --base``: C001–C005 against scripted git repos, overrides, failing closed.
 
 Each test commits the base fixture on ``main``, branches ``change``, commits an edit
 and validates the branch against ``main`` as CI does.
@@ -7,20 +7,24 @@ and validates the branch against ``main`` as CI does.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
 from generator.changes import compare, validate_change
 from generator.cli import main
-from generator.diagnostics import ERROR, INFO, Diagnostic
+from generator.diagnostics import ERROR, INFO, Diagnostic, Report
+from generator.errors import CannotRun
 from generator.git.repo import GitRecords
+from generator.records import cache as cache_module
 from generator.records.cache import ChangeCache
 from generator.validate import validate
-from tests.conftest import BASE, apply_edits, git, make_records
+from tests.conftest import BASE, REPO, apply_edits, change_repo, git
 
 TODAY = dt.date(2025, 1, 6)
 LIST = "records/lists/L-2024-001.yaml"
@@ -30,12 +34,7 @@ REVIEW = "records/reviews/R-2024-002.yaml"
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("JIEBANG_CACHE", str(tmp_path / "cache"))
-    root = make_records(tmp_path / "repo")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "Initial records", date="2024-07-01T09:00:00+08:00")
-    git(root, "checkout", "-q", "-b", "change")
-    return root
+    return change_repo(tmp_path / "repo")
 
 
 def commit(
@@ -97,8 +96,8 @@ def test_c002_funding_changed_without_amendment(repo: Path) -> None:
     got = found(repo, "C002")
     assert where(got) == [f"{LIST}:16:11"]
     assert got[0].message == (
-        "已发布榜单的资助强度（funding）已更改，但没有新增列出该字段的更正条目。"
-        "请在 amendments 末尾追加 {date: …, fields: [funding], summary: …}，作为更正公告发布（更正公告）"
+        "已发布榜单的资助强度已更改（funding.subsidy_cny），但没有新增列出这些字段的更正条目。"
+        "请在 amendments 末尾追加 {date: …, fields: [funding.subsidy_cny], summary: …}，作为更正公告发布（更正公告）"
     )
 
 
@@ -224,34 +223,197 @@ def test_c004_quiet_before_publicity_starts(repo: Path) -> None:
     assert [d for d in validate_change(repo, "main", today=dt.date(2024, 7, 7)).sorted() if d.rule == "C004"] == []
 
 
-# Overrides
+# Overrides: where they count (SPEC §7)
+
+TITLE = {LIST: [["title: 高精度", "title: 超高精度"]]}
+REASON = "区科技局党组会决定更正名称，更正公告另行发布"
 
 
-def test_override_trailer_turns_the_finding_into_info_with_its_reason(repo: Path) -> None:
-    message = "Correct the list title\n\nPolicy-Override: C002 区科技局党组会决定更正名称，更正公告另行发布\n"
-    commit(repo, message, edit={LIST: [["title: 高精度", "title: 超高精度"]]})
-    sha = git(repo, "rev-parse", "--short=10", "HEAD").strip()
-    report = validate_change(repo, "main", today=TODAY)
+def event(tmp_path: Path, body: str | None, number: int = 12) -> Path:
+    """The CI event file of a pull request (what ``GITHUB_EVENT_PATH`` names)."""
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps({"action": "opened", "number": number, "pull_request": {"number": number, "body": body}}), encoding="utf-8")
+    return path
+
+
+def notes(report: Report) -> list[tuple[str, str]]:
+    return [(str(n.level), n.message) for n in report.notes]
+
+
+def short(root: Path, rev: str = "HEAD") -> str:
+    return git(root, "rev-parse", "--short=10", rev).strip()
+
+
+def test_an_override_in_the_pull_requests_description_turns_the_finding_into_info(repo: Path, tmp_path: Path) -> None:
+    commit(repo, edit=TITLE)
+    body = f"## 变更内容\r\n\r\n更正名称。\r\n\r\nPolicy-Override: C002 L-2024-001 {REASON}\r\n"
+    report = validate_change(repo, "main", today=TODAY, event=event(tmp_path, body))
     got = [d for d in report.sorted() if d.rule == "C002"]
     assert where(got) == [f"{LIST}:4:1"] and got[0].level == INFO
-    assert got[0].message.endswith(f"已依 Policy-Override 豁免（提交 {sha}：区科技局党组会决定更正名称，更正公告另行发布）。")
+    assert got[0].message.endswith(f"已依 Policy-Override 豁免（拉取请求 #12 的说明：{REASON}）。")
     assert report.exit_code == 0
-    code, out = run("validate", "--base", "main", "--root", str(repo), "--format", "github")
-    assert code == 0
-    assert out.splitlines()[0].startswith(f"::notice file={LIST},line=4,col=1,title=C002::已发布榜单的榜单名称（title）已更改")
+    assert notes(report) == [("info", f"已采纳拉取请求 #12 的说明中的豁免“C002 L-2024-001 {REASON}”：豁免 L-2024-001 的 C002 违规。")]
+    result = CliRunner().invoke(
+        main,
+        ["validate", "--base", "main", "--root", str(repo), "--format", "github"],
+        env={"GITHUB_EVENT_PATH": str(tmp_path / "event.json")},
+    )
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"::notice file={LIST},line=4,col=1,title=C002::已发布榜单的榜单名称已更改")
+    assert (
+        lines[1]
+        == f"::notice title=Policy-Override::已采纳拉取请求 #12 的说明中的豁免“C002 L-2024-001 {REASON}”：豁免 L-2024-001 的 C002 违规。"
+    )
 
 
-def test_override_names_one_rule_and_needs_a_reason(repo: Path) -> None:
-    commit(repo, "Rename\n\nPolicy-Override: C001 wrong rule\nPolicy-Override: C002\n", edit={LIST: [["title: 高精度", "title: 超高精度"]]})
-    got = found(repo, "C002")
-    assert got[0].level == ERROR
-    assert "未采纳格式不符的豁免" in got[0].message and "“C002”" in got[0].message
+def test_an_override_in_a_branch_commit_counts_for_nothing(repo: Path, tmp_path: Path) -> None:
+    commit(repo, f"Correct the title\n\nPolicy-Override: C002 L-2024-001 {REASON}\n", edit=TITLE)
+    line = f"C002 L-2024-001 {REASON}"
+    report = validate_change(repo, "main", today=TODAY)  # on the branch, as an official runs it
+    assert [d.level for d in report.sorted() if d.rule == "C002"] == [ERROR]
+    assert notes(report) == [
+        (
+            "warning",
+            f"未采纳提交 {short(repo)} 的说明中的豁免“{line}”：该提交不是经拉取请求合并的提交（合并提交或压缩合并），其说明不是审批。",
+        )
+    ]
+    report = validate_change(repo, "main", today=TODAY, event=event(tmp_path, "更正名称。"))  # in the pull request's CI
+    assert [d.level for d in report.sorted() if d.rule == "C002"] == [ERROR]
+    assert notes(report) == [
+        (
+            "warning",
+            f"未采纳提交 {short(repo)} 的说明中的豁免“{line}”：检查拉取请求时只认拉取请求说明中的豁免；分支上的提交说明不是审批。请把这一行写进拉取请求说明。",
+        )
+    ]
+    code, out = run("validate", "--base", "main", "--root", str(repo))
+    assert code == 1 and f"warning Policy-Override 未采纳提交 {short(repo)} 的说明中的豁免“{line}”" in out
 
 
-def test_override_on_an_earlier_commit_of_the_change_counts(repo: Path) -> None:
-    commit(repo, "Withdraw\n\nPolicy-Override: C003 法院裁定撤回", edit={LIST: [["status: awarded", "status: closed"]]})
-    commit(repo, "Tidy", edit={"records/bids/B-2024-002.yaml": [["plan_summary: ", "plan_summary: 修订："]]})
-    assert [d.level for d in found(repo, "C003")] == [INFO]
+def test_on_the_main_line_the_approving_merge_or_squash_commit_counts(repo: Path) -> None:
+    commit(repo, "Correct the title\n\nPolicy-Override: C002 L-2024-001 分支上的说明", edit=TITLE)
+    git(repo, "checkout", "-q", "main")
+    git(
+        repo,
+        "merge",
+        "-q",
+        "--no-ff",
+        "change",
+        "-m",
+        f"Merge pull request #12 from kjj/change\n\n更正名称\n\nPolicy-Override: C002 L-2024-001 {REASON}",
+    )
+    report = validate_change(repo, "HEAD~1", today=TODAY)  # the portal workflow: the push against the commit it replaced
+    got = [d for d in report.sorted() if d.rule == "C002"]
+    assert got[0].level == INFO and got[0].message.endswith(f"已依 Policy-Override 豁免（合并提交 {short(repo)}（#12）的说明：{REASON}）。")
+    assert notes(report) == [
+        ("info", f"已采纳合并提交 {short(repo)}（#12）的说明中的豁免“C002 L-2024-001 {REASON}”：豁免 L-2024-001 的 C002 违规。"),
+        (
+            "warning",
+            f"未采纳提交 {short(repo, 'change')} 的说明中的豁免“C002 L-2024-001 分支上的说明”："
+            "分支上的普通提交不是审批：豁免只在拉取请求说明或批准它的合并提交中有效。",
+        ),
+    ]
+    git(repo, "reset", "-q", "--hard", "HEAD~1")
+    git(repo, "merge", "-q", "--squash", "change")
+    git(
+        repo,
+        "commit",
+        "-q",
+        "-m",
+        f"更正名称 (#13)\n\n* Correct the title\n\nPolicy-Override: C002 L-2024-001 {REASON}\n\nCo-authored-by: 张三 <zhang@example.org>",
+    )
+    assert [d.level for d in validate_change(repo, "HEAD~1", today=TODAY).sorted() if d.rule == "C002"] == [INFO]
+    git(repo, "commit", "-q", "--amend", "-m", f"更正名称\n\nPolicy-Override: C002 L-2024-001 {REASON}")  # pushed straight to main
+    assert [d.level for d in validate_change(repo, "HEAD~1", today=TODAY).sorted() if d.rule == "C002"] == [ERROR]
+
+
+def test_an_override_excuses_only_its_rule_on_its_ids(repo: Path, tmp_path: Path) -> None:
+    commit(repo, edit=TITLE, delete=["records/awards/A-2024-001-2.yaml", "records/awards/A-2024-001-3.yaml"])
+    body = "Policy-Override: C001 A-2024-001-3 L-2024-009 法院裁定删除该笔拨付记录\nPolicy-Override: C003 L-2024-001 无关的豁免\n"
+    report = validate_change(repo, "main", today=TODAY, event=event(tmp_path, body))
+    got = [(d.rule, d.record, str(d.level)) for d in report.sorted() if d.rule.startswith("C")]
+    assert got == [("C001", "A-2024-001-2", "error"), ("C001", "A-2024-001-3", "info"), ("C002", "L-2024-001", "error")]
+    assert notes(report) == [
+        (
+            "info",
+            "已采纳拉取请求 #12 的说明中的豁免“C001 A-2024-001-3 L-2024-009 法院裁定删除该笔拨付记录”：豁免 A-2024-001-3 的 C001 违规。",
+        ),
+        (
+            "warning",
+            "拉取请求 #12 的说明中的豁免“C001 A-2024-001-3 L-2024-009 法院裁定删除该笔拨付记录”对 L-2024-009 没有作用："
+            "这些记录没有 C001 违规，请核对记录编号。",
+        ),
+        (
+            "warning",
+            "拉取请求 #12 的说明中的豁免“C003 L-2024-001 无关的豁免”对 L-2024-001 没有作用：这些记录没有 C003 违规，请核对记录编号。",
+        ),
+    ]
+
+
+def test_a_renamed_record_is_excused_by_its_old_id_and_a_takedown_by_its_own(repo: Path, tmp_path: Path) -> None:
+    commit(
+        repo,
+        edit={LIST: [["id: L-2024-001", "id: L-2024-009"]], "records/bids/B-2024-001.yaml": [["restricted: false", "restricted: true"]]},
+    )
+    body = "Policy-Override: C001 L-2024-001 合并编号\nPolicy-Override：C005 B-2024-001 经认定涉密\n"
+    report = validate_change(repo, "main", today=TODAY, event=event(tmp_path, body))
+    got = [(d.rule, d.record, str(d.level)) for d in report.sorted() if d.rule in ("C001", "C005")]
+    assert got == [("C005", "B-2024-001", "info"), ("C001", "L-2024-001", "info")]
+
+
+def test_malformed_and_foreign_overrides_are_named_with_what_is_wrong(repo: Path, tmp_path: Path) -> None:
+    commit(repo, edit=TITLE)
+    body = (
+        "Policy-Override: F001 L-2024-001 资助强度超限\n"
+        "Policy-Override: C002 更正名称\n"
+        "Policy-Override: C002 L-2024-001\n"
+        "Policy-Override: C009 L-2024-001 更正名称\n"
+        "<!-- Policy-Override: C002 L-2024-001 写在注释里，页面上看不见 -->\n"
+    )
+    report = validate_change(repo, "main", today=TODAY, event=event(tmp_path, body))
+    assert [d.level for d in report.sorted() if d.rule == "C002"] == [ERROR]
+    result = CliRunner().invoke(
+        main,
+        ["validate", "--base", "main", "--root", str(repo), "--format", "json"],
+        env={"GITHUB_EVENT_PATH": str(tmp_path / "event.json")},
+    )
+    out = json.loads(result.output)
+    jsonschema.validate(out, json.loads((REPO / "schemas" / "report.schema.json").read_text(encoding="utf-8")))
+    assert [n["level"] for n in out["notes"]] == ["warning"] * 4 and out["summary"]["warnings"] == 0  # notes are not findings
+    example = "（2025）渝0106民初123号民事裁定书要求删除"
+    assert notes(report) == [
+        (
+            "warning",
+            "未采纳拉取请求 #12 的说明中的豁免“C009 L-2024-001 更正名称”：C009 不是变更规则：可豁免的只有 C001、C002、C003、C004、C005。",
+        ),
+        (
+            "warning",
+            "未采纳拉取请求 #12 的说明中的豁免“F001 L-2024-001 资助强度超限”：F001 不是变更规则：只有变更规则（C 开头，如 C001）可以豁免，记录本身的错误必须改正。",
+        ),
+        (
+            "warning",
+            f"未采纳拉取请求 #12 的说明中的豁免“C002 更正名称”：没有写明豁免哪些记录：规则编号后须列出记录编号。应写作：Policy-Override: C002 L-2024-003 {example}。",
+        ),
+        (
+            "warning",
+            f"未采纳拉取请求 #12 的说明中的豁免“C002 L-2024-001”：没有写明理由：记录编号后须写明豁免的理由。应写作：Policy-Override: C002 L-2024-001 {example}。",
+        ),
+    ]
+
+
+def test_other_events_read_the_main_line_and_an_unreadable_event_exits_two(repo: Path, tmp_path: Path) -> None:
+    commit(repo, f"Correct the title\n\nPolicy-Override: C002 L-2024-001 {REASON}\n", edit=TITLE)
+    push = tmp_path / "push.json"
+    push.write_text(json.dumps({"ref": "refs/heads/main", "before": "0" * 40}), encoding="utf-8")
+    report = validate_change(repo, "main", today=TODAY, event=push)
+    assert [d.level for d in report.sorted() if d.rule == "C002"] == [ERROR] and "不是经拉取请求合并的提交" in report.notes[0].message
+    empty = validate_change(repo, "main", today=TODAY, event=event(tmp_path, None))  # a pull request without a description
+    assert [d.level for d in empty.sorted() if d.rule == "C002"] == [ERROR]
+    (tmp_path / "broken.json").write_text("{", encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["validate", "--base", "main", "--root", str(repo)], env={"GITHUB_EVENT_PATH": str(tmp_path / "broken.json")}
+    )
+    assert result.exit_code == 2 and "无法读取 CI 事件文件" in result.output
 
 
 # Merge base, incremental loading, failing closed
@@ -282,13 +444,14 @@ def test_a_warm_cache_checks_only_the_component_a_change_reaches(repo: Path, tmp
     commit(repo, edit={NEED_2: [["problem: ", "problem: 经复核，"]]})
     src = GitRecords(repo)
     base = git(repo, "merge-base", "main", "HEAD").strip()
-    cold = compare(src, repo, base, ChangeCache(None))
-    assert (cold.checked, cold.evaluated, cold.changed) == (17, 3, [NEED_2])  # 16 files + N-2024-002 at base; programme, 2 components
+    with ChangeCache(None) as cache:
+        cold = compare(src, repo, base, cache)
+    assert (cold.checked, cold.evaluated, cold.changed) == (17, 2, [NEED_2])  # 16 files + N-2024-002 at base; 2 components
     first = validate_change(repo, "main", today=TODAY)  # fills the cache under $JIEBANG_CACHE
-    cache = ChangeCache(tmp_path / "cache")
-    warm = compare(src, repo, base, cache)
-    cache.save()
-    assert (warm.checked, warm.evaluated) == (0, 0)  # the change rules' records (N-2024-002 on both sides) come from the cache
+    with ChangeCache(tmp_path / "cache") as cache:
+        warm = compare(src, repo, base, cache)
+    # What the change touches is never taken from the cache: N-2024-002 on both sides, the programme, its component's rules.
+    assert (warm.checked, warm.evaluated) == (3, 1)
     assert [r.id for r in warm.head] == ["N-2024-002", "shapingba"] and [r.id for r in warm.base] == ["N-2024-002", "shapingba"]
     second = validate_change(repo, "main", today=TODAY)
     assert second.sorted() == first.sorted() == validate(repo).sorted() == []
@@ -387,3 +550,18 @@ def test_a_sequence_of_runs_on_one_cache_gives_what_a_fresh_check_gives(
     check()
     git(repo, "checkout", "-q", "--", ".")
     check()
+
+
+def test_a_run_that_cannot_finish_lets_go_of_the_cache(repo: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    commit(repo, edit=TITLE)
+
+    def fails(*args: object) -> None:
+        raise CannotRun("无法完成。")
+
+    monkeypatch.setattr("generator.changes.run_change_rules", fails)
+    with pytest.raises(CannotRun):
+        validate_change(repo, "main", today=TODAY)
+    monkeypatch.setattr(cache_module, "LOCK_WAIT", 0.1)
+    with ChangeCache(tmp_path / "cache") as cache:
+        assert cache.on_disk  # not held by the run that failed
+        assert cache.entries([(LIST, git(repo, "rev-parse", f"HEAD:{LIST}").strip())]) == {}  # and it kept nothing

@@ -127,7 +127,7 @@ def build_history_repo(root: Path) -> Path:
     merge(
         root,
         "takedown",
-        "Merge pull request #4 from kjj/takedown\n\nRemove B-2024-002\n\nApproved-by: 张三\nPolicy-Override: C001 法院判决要求删除",
+        "Merge pull request #4 from kjj/takedown\n\nRemove B-2024-002\n\nApproved-by: 张三\nPolicy-Override: C001 B-2024-002 法院判决要求删除",
         "2024-06-25T10:00:00+08:00",
     )
 

@@ -14,7 +14,7 @@ from generator.records.files import FileResult, check_file, iter_record_files, r
 from generator.records.graph import Entry, components
 from generator.records.tree import corpus_of, load_tree
 from generator.rules.base import run_rules
-from tests.conftest import make_records
+from tests.conftest import apply_edits, make_records
 from tests.rules.test_rule_cases import _cases
 
 DEMO = Path(__file__).parents[2]
@@ -40,7 +40,9 @@ def whole(root: Path) -> list[dict[str, object]]:
 
 @pytest.mark.parametrize(("rule_id", "case"), _cases())
 def test_each_component_alone_gives_what_the_whole_set_gives(rule_id: str, case: dict[str, Any], tmp_path: Path) -> None:
-    root = make_records(tmp_path / "repo", edit=case.get("edit"), write=case.get("write"), delete=case.get("delete", ()))
+    before = case.get("base", {})  # a change rule's case: the base revision's edits come first
+    root = make_records(tmp_path / "repo", before.get("edit"), before.get("write"), before.get("delete", ()))
+    apply_edits(root, case.get("edit"), case.get("write"), case.get("delete", ()))
     assert by_component(root)[0] == whole(root)
 
 

@@ -24,7 +24,7 @@ SPEC_TABLE = """
 | B007 | error | | B008 | warning | | B009 | error |
 | L001 | error | | L002 | error | | L003 | error | | L004 | error | | L005 | error | | L006 | error | | L007 | error |
 | P001 | error | | P002 | error | | P003 | error |
-| C001 | error | | C002 | error | | C003 | error | | C004 | error |
+| C001 | error | | C002 | error | | C003 | error | | C004 | error | | C005 | error |
 """
 SPEC = dict(re.findall(r"\| ([A-Z]\d{3}) \| (error|warning) \|", SPEC_TABLE))
 

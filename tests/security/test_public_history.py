@@ -102,7 +102,7 @@ def test_a_list_restricted_after_publication_takes_its_past_with_it(tmp_path: Pa
     commit(
         root,
         "2024-08-01",
-        "Take down L-2024-001 (#2)\n\nApproved-by: 王五\nPolicy-Override: C001 应需求单位要求撤下 L-2024-001 高精度伺服电机绝对值编码器研制（重庆大学）",
+        "Take down L-2024-001 (#2)\n\nApproved-by: 王五\nPolicy-Override: C005 L-2024-001 应需求单位要求撤下 L-2024-001 高精度伺服电机绝对值编码器研制（重庆大学）",
         {LIST: [["restricted: false", "restricted: true"]], CALL: [[new, old] for old, new in named]},
     )
     now = build_portal(root, tmp_path / "now")
@@ -123,7 +123,7 @@ def test_a_list_restricted_after_publication_takes_its_past_with_it(tmp_path: Pa
         assert not (site / "lists" / "L-2024-001").exists() and not (site / "projects" / "P-2024-001").exists()
     assert "本批次含 〔非公开记录〕 〔非公开信息〕。" in shown(then, "calls/C-2024-01")  # the call's text then, cleaned now
     log = shown(now, "decisions")
-    assert "例外 C001：应需求单位要求撤下 〔非公开记录〕 〔非公开信息〕（〔非公开信息〕）" in log  # a reason in history never fails a build
+    assert "例外 C005：应需求单位要求撤下 〔非公开记录〕 〔非公开信息〕（〔非公开信息〕）" in log  # a reason in history never fails a build
     assert "另有 1 条非公开记录的变更" in log
 
 
