@@ -23,6 +23,7 @@ from generator.history.public import LogEntry, PortalHistory, PublicHistory, Pub
 from generator.models import KINDS
 from generator.models.corpus import Corpus
 from generator.records.tree import Loaded, load_at
+from generator.urls import web_address
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]+)\]")
 PROBLEMS = {"no-pr": "未经合并请求（PR）直接提交", "no-approver": "缺少方案要求的审批人"}  # audit.REASONS, for the public
@@ -103,7 +104,8 @@ class HistoryProviders:
 
     def __init__(self, found: PortalHistory, repo_url: str | None) -> None:
         self.found = found
-        self.base = repo_url.rstrip("/") if repo_url and repo_url.startswith(("https://", "http://")) else None
+        address = web_address(repo_url) if repo_url else None  # the portal's one link policy
+        self.base = address.rstrip("/") if address else None
         self._decisions: dict[str, Decision] = {}
         self._reasons = {e.commit.sha: e.reasons for e in found.log}
 

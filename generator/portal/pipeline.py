@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from generator.portal.pages import Page, Providers, RecordNotPublic, environment
 from generator.public.view import PublicView, Target
 from generator.records.tree import Loaded, load_at, load_tree
 from generator.reporters import REPORTERS
+from generator.urls import web_address
 from generator.validate import report_for
 
 FEEDS = ("feed.xml", "calendar.ics")
@@ -158,10 +158,12 @@ def page_url(page: str, use_directory_urls: bool = True) -> str:
 
 
 def web_url(url: str) -> str | None:
-    """An http(s) address from program.yaml, ending with "/", or None."""
-    if not re.fullmatch(r"https?://[^\s\"'<>`\\]+", url):
+    """An address from program.yaml that the portal may use (``generator.urls.web_address``),
+    ending with "/", or None. Records read at a past revision were not validated again."""
+    address = web_address(url)
+    if address is None:
         return None
-    return url if url.endswith("/") else url + "/"
+    return address if address.endswith("/") else address + "/"
 
 
 def source_epoch(root: Path) -> int | None:

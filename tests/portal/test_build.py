@@ -22,7 +22,7 @@ from generator.errors import CannotRun
 from generator.portal.build import build_portal
 from generator.portal.check import check_site
 from generator.public.view import PublicView
-from tests.conftest import git, make_records
+from tests.conftest import apply_edits, git, make_records
 from tests.portal.conftest import AS_OF, build, page, portal_records, site_files
 
 
@@ -294,10 +294,11 @@ def test_programme_settings_are_escaped_where_the_theme_prints_them(tmp_path: Pa
         edit={
             "records/program.yaml": [
                 ["title: 沙坪坝区科技攻关“揭榜挂帅”", 'title: "揭榜<script>window.__xss=9</script>"'],
-                ['base_url: "https://example.org/jiebang/"', 'base_url: "javascript:alert(1)"'],
             ]
         },
     )
     home = page(build(root), "")
     assert "<script>window.__xss=9" not in home and "&lt;script&gt;window.__xss=9" in home
-    assert "javascript:alert" not in home
+    apply_edits(root, {"records/program.yaml": [['base_url: "https://example.org/jiebang/"', 'base_url: "javascript:alert(1)"']]})
+    with pytest.raises(CannotRun, match=r"program\.yaml"):  # not an address the portal may use: nothing is built
+        build(root, tmp_path / "other")
