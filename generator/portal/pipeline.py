@@ -33,7 +33,7 @@ from generator.errors import CannotRun, RecordErrors
 from generator.git.repo import DATE, GitRecords, head_time
 from generator.history.provider import history_providers
 from generator.layout import RECORDS
-from generator.portal import feeds
+from generator.portal import atom, ical
 from generator.portal.pages import Page, Providers, RecordNotPublic, environment, render_pages
 from generator.public.view import PublicView, Target
 from generator.records.tree import Loaded, load_at, load_tree
@@ -144,8 +144,8 @@ def data_files(view: PublicView, site_url: str, use_directory_urls: bool = True)
         return site_url + page_url(target.page, use_directory_urls) + (f"#{target.anchor}" if target.anchor else "")
 
     out = [(f"data/{name}", content) for name, content in export.files(view)]
-    out.append((FEEDS[0], feeds.atom(view, site_url, url)))
-    out.append((FEEDS[1], feeds.icalendar(view, site_url, url)))
+    out.append((FEEDS[0], atom.feed(view, site_url, url)))
+    out.append((FEEDS[1], ical.calendar(view, site_url, url)))
     return out
 
 
