@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from generator.models.common import RECORD_ID
 from generator.parallel import parallel_map
+from generator.portal.html_check import POLICY, check_html
 from generator.public.view import PublicView, Target
 
 # Each pattern starts with what it matches literally and checks what comes before it
@@ -56,9 +57,10 @@ def hidden_ids(view: PublicView) -> frozenset[str]:
     return frozenset(rid for rid in view.corpus.by_id if rid not in view.ids)
 
 
-def check_site(site: Path, view: PublicView, use_directory_urls: bool = True, base_path: str = "/") -> list[str]:
+def check_site(site: Path, view: PublicView, use_directory_urls: bool = True, base_path: str = "/", policy: str = POLICY) -> list[str]:
     """Every problem of the built site. ``base_path``: the path of the site URL, which
-    absolute links (as in 404.html) start with. Files are scanned on every core."""
+    absolute links (as in 404.html) start with; ``policy``: the Content-Security-Policy every
+    page must carry (``generator.portal.html_check``). Files are scanned on every core."""
     base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     tree = _Tree.of(site)
     names = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.is_file())
@@ -66,7 +68,7 @@ def check_site(site: Path, view: PublicView, use_directory_urls: bool = True, ba
     pages = [name for name in names if name.endswith(".html")]
     links = [problem for found in parallel_map(partial(_links, base, tree, known), pages, min_items=PARALLEL_FILES) for problem in found]
     leaks = [f"{name}：提及了非公开记录 {'、'.join(known[name].hidden)}" for name in names if known[name].hidden]
-    return _record_pages(site, view, use_directory_urls, known) + links + leaks
+    return _record_pages(site, view, use_directory_urls, known) + links + leaks + check_html(site, base, policy)
 
 
 def _scan_file(site: Path, hidden: frozenset[str], name: str) -> Scan:
