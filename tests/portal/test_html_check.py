@@ -77,9 +77,15 @@ def test_a_title_breakout_is_found_as_a_browser_would_parse_it() -> None:
     ("html", "problem"),
     [
         (page().replace(HEAD, "<!doctype html><html><head><meta charset='utf-8'>"), "应在 <head> 开头有且只有一条内容安全策略，实有 0 条"),
-        (page(head=f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'), "应在 <head> 开头有且只有一条内容安全策略，实有 2 条"),
+        (
+            page(head=f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">'),
+            "应在 <head> 开头有且只有一条内容安全策略，实有 2 条",
+        ),
         (page().replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"), "不允许的 <meta http-equiv='Content-Security-Policy'>"),
-        (page().replace(HEAD, '<!doctype html><html><head><title>t</title><meta charset="utf-8">' + HEAD[HEAD.index("<meta http") :]), "<title> 出现在内容安全策略之前"),
+        (
+            page().replace(HEAD, '<!doctype html><html><head><title>t</title><meta charset="utf-8">' + HEAD[HEAD.index("<meta http") :]),
+            "<title> 出现在内容安全策略之前",
+        ),
     ],
 )
 def test_the_policy_comes_once_first_in_head(html: str, problem: str) -> None:

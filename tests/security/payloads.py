@@ -20,10 +20,10 @@ A4 = "请登录[网上申报系统](https://example.org/apply \"&lt;img src=x on
 # Link targets a browser reads as javascript: once it drops the control or separator character,
 # a protocol-relative link to another site, and a tel: link the portal does not offer.
 LINKS = [
-    "[控制符一](java\vscript:document.title='XSS-VT')",
-    "[控制符二](java\u2028script:document.title='XSS-LS')",
-    "[控制符三](java\fscript:document.title='XSS-FF')",
-    "[控制符四](\x01javascript:document.title='XSS-SOH')",
+    "[控制符一](java\vscript:void(document.title=/XSS-VT/.source))",
+    "[控制符二](java\u2028script:void(document.title=/XSS-LS/.source))",
+    "[控制符三](java\fscript:void(document.title=/XSS-FF/.source))",
+    "[控制符四](\x01javascript:void(document.title=/XSS-SOH/.source))",
     "[另一网站](//evil.example/apply)",
     "[电话](tel:02365311234)",
     "[邮件](mailto:kjj@example.org)",
