@@ -183,7 +183,8 @@ def test_mkdocs_build_uses_the_plugin(tmp_path: Path) -> None:
     (root / "site" / "docs").mkdir(parents=True)
     (root / "site" / "docs" / "about.md").write_text("# 关于\n", encoding="utf-8")
     (root / "mkdocs.yml").write_text(
-        "site_name: 测试\ndocs_dir: site/docs\ntheme: {name: material, language: zh}\nplugins: [search, {jiebang: {check: false}}]\n",
+        "site_name: 测试\ndocs_dir: site/docs\ntheme: {name: material, language: zh, features: [content.tooltips, navigation.top]}\n"
+        "plugins: [search, {jiebang: {check: false}}]\n",
         encoding="utf-8",
     )
     git(root, "init", "-q", "-b", "main")
@@ -198,6 +199,8 @@ def test_mkdocs_build_uses_the_plugin(tmp_path: Path) -> None:
     list_page = (tmp_path / "out" / "lists" / "L-2024-001" / "index.html").read_text(encoding="utf-8")
     assert "高精度伺服电机绝对值编码器研制" in list_page
     assert "PR #7" in list_page and "王科长" in list_page  # the same history as `jiebang build`
+    # mkdocs-material's tooltips render text as HTML, and web fonts come from another site: both off
+    assert '"features": ["navigation.top"]' in list_page and "fonts.googleapis.com" not in list_page
     (root / "mkdocs.yml").write_text("site_name: 测试\ndocs_dir: site/docs\ntheme: {name: material}\n", encoding="utf-8")
     with pytest.raises(CannotRun, match="没有启用 jiebang 插件"):
         build_portal(root, tmp_path / "out2", check=False)

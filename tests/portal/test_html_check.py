@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.portal.html_check import POLICY, PREVIEW_POLICY, check_html, page_problems
+from generator.portal.plugin import JiebangPlugin
 
 HEAD = f'<!doctype html><html><head><meta http-equiv="Content-Security-Policy" content="{POLICY}"><meta charset="utf-8">'
 OWN = (
@@ -98,7 +99,13 @@ def test_a_policy_outside_head_does_not_count() -> None:
 
 
 def test_the_preview_policy_is_the_policy_plus_inline_scripts() -> None:
+    """MkDocs' live reload is an inline script it adds to each page it serves: ``jiebang serve`` alone allows it."""
     assert PREVIEW_POLICY == POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'") != POLICY
+    plugin = JiebangPlugin()
+    plugin.on_startup(command="build", dirty=False)
+    assert plugin.policy == POLICY
+    plugin.on_startup(command="serve", dirty=False)
+    assert plugin.policy == PREVIEW_POLICY
     assert page_problems(NAME, page().replace(POLICY, PREVIEW_POLICY), "/jiebang/", PREVIEW_POLICY) == []
 
 
