@@ -37,10 +37,10 @@ def allowed_link(url: str) -> bool:
 
 
 def web_address(url: str) -> str | None:
-    """``url`` when it is a web address a portal or records repository may have: absolute
-    ``http(s)`` with a host, its path (if any) starting with exactly one slash (a path
-    ``//other.site/`` would make every page load its scripts from that site), nothing but
-    plain address characters. Else None."""
-    if not isinstance(url, str) or not _WEB.fullmatch(url) or urlsplit(url).path.startswith("//"):
+    """``url`` when it is a web address a portal or records repository may have: a link
+    :func:`allowed_link` admits that is absolute ``http(s)`` with a host, its path (if any)
+    starting with exactly one slash (a path ``//other.site/`` would make every page load its
+    scripts from that site), nothing but plain address characters. Else None."""
+    if not isinstance(url, str) or not allowed_link(url) or not _WEB.fullmatch(url) or urlsplit(url).path.startswith("//"):
         return None
     return url
