@@ -23,6 +23,8 @@ _WEB = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9\-._~%!
 
 def visible(url: str) -> str:
     """``url`` without any whitespace, control or format character."""
+    if url.isascii() and url.isprintable() and " " not in url:
+        return url  # the usual case: nothing to remove
     return "".join(ch for ch in url if not ch.isspace() and unicodedata.category(ch) not in _INVISIBLE)
 
 
