@@ -9,6 +9,8 @@ the extensions MkDocs uses; a few full builds add the theme (titles, navigation,
 from __future__ import annotations
 
 import copy
+import csv
+import io
 import re
 import tempfile
 import xml.etree.ElementTree as ET
@@ -119,9 +121,6 @@ def assert_inert(name: str, content: bytes) -> None:
     if name.endswith((".md", ".html")):
         assert live(content.decode("utf-8")) == [], name
     elif name.endswith(".csv"):
-        import csv
-        import io
-
         rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
         assert not [cell for row in rows for cell in row if cell.startswith(FORMULA_START)], name
     elif name == "feed.xml":

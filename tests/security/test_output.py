@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -47,8 +48,6 @@ def handlers(tree: LexborHTMLParser) -> list[str]:
 
 
 def features(tree: LexborHTMLParser) -> list[str]:
-    import json
-
     node = tree.css_first("script#__config")
     assert node is not None
     return list(json.loads(node.text())["features"])
