@@ -178,17 +178,25 @@ def hostile_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.server_close()
 
 
+def point_at(page: Any, element: Any) -> None:
+    """Move the mouse onto ``element`` (no waiting for the theme's animations to settle)."""
+    box = element.bounding_box()
+    if box and box["width"] and box["height"]:
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(100)
+
+
 def provoke(page: Any) -> None:
     """What a visitor does that the review's payloads wait for: scroll until the header shows
     the page's title, point at it and at every link of the page's text, and tab through them."""
     page.mouse.wheel(0, 800)
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(500)
     topics = page.locator(".md-header__topic")
     if topics.count():
-        topics.last.hover()
+        point_at(page, topics.last)
     for link in page.locator("article a").all()[:20]:
         if link.is_visible():
-            link.hover()
+            point_at(page, link)
             link.focus()
     page.wait_for_timeout(500)
 
