@@ -56,6 +56,7 @@ def pages(site: Path) -> int:
 def reference_site(ctx: Context, root: Path, lists: int) -> Path:
     """The portal's pages as a plain mkdocs-material project; returns its mkdocs.yml."""
     from generator.portal.build import DEFAULT_CONFIG
+    from generator.portal.html_check import POLICY
     from generator.portal.plugin import THEME
 
     where = ctx.work / f"reference-{lists}"
@@ -88,8 +89,12 @@ def reference_site(ctx: Context, root: Path, lists: int) -> Path:
         "theme": {**theme["theme"], "custom_dir": str(THEME)},
         "extra_css": ["assets/jiebang/portal.css"],
         "extra_javascript": ["assets/jiebang/portal.js"],
+        "extra": {"jiebang": {"csp": POLICY}},  # the policy the theme overrides print
         "plugins": ["search"],
-        "markdown_extensions": [{"toc": toc} if name == "toc" else name for name in info["extensions"]],
+        "markdown_extensions": [
+            {"toc": toc} if name == "toc" else {"tables": {"use_align_attribute": True}} if name == "tables" else name
+            for name in info["extensions"]
+        ],
         "nav": info["nav"],
         "not_in_nav": "/**",
         "validation": theme.get("validation", {}),

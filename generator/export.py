@@ -240,13 +240,22 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")  # what makes a spreadsheet read a cell as a formula
+
+
+def spreadsheet_cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text: one that would start a formula gets a leading
+    single quote (OWASP, CSV injection). The open-data page tells readers so."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def csv_text(table: Table, rows: list[dict[str, Any]], full: dict[str, Any]) -> str:
     cols = columns(table, full)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(cols)
     for data in rows:
-        writer.writerow([_cell(_pick(data, c)) for c in cols])
+        writer.writerow([spreadsheet_cell(_cell(_pick(data, c))) for c in cols])
     return buf.getvalue()
 
 

@@ -25,6 +25,7 @@ from generator.models import KINDS
 from generator.public.leaks import Secrets
 from generator.public.view import PublicView
 from generator.records.tree import Loaded, load_at
+from generator.urls import web_address
 
 ACTION_LABELS = {"created": "新建", "changed": "修改", "renamed": "移动", "deleted": "删除", "disclosed": "公开"}
 
@@ -135,7 +136,8 @@ class HistoryProviders:
 
     def __init__(self, found: PortalHistory, repo_url: str | None) -> None:
         self.found = found
-        self.base = repo_url.rstrip("/") if repo_url and repo_url.startswith(("https://", "http://")) else None
+        address = web_address(repo_url) if repo_url else None  # the portal's one link policy
+        self.base = address.rstrip("/") if address else None
         self._decisions: dict[str, Decision] = {}
         self._reasons = {e.commit.sha: e.reasons for e in found.log}
         self.ledger = found.ledger or Ledger()

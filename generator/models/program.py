@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from generator.dates import Holidays
 from generator.models.common import ID_PATTERNS, F, Money, Record, Strict, Text
@@ -19,6 +19,7 @@ from generator.models.programme import (
     check_holiday_years,
     holidays_of,
 )
+from generator.urls import web_address
 
 RuleId = Annotated[str, Field(pattern=r"^[SRFTEBLPC]\d{3}$")]
 Scope = Literal["district", "municipal", "provincial", "national", "global"]
@@ -44,10 +45,22 @@ class Grade(Strict, title="项目等级"):
     total_min_cny: Money | None = F("总投入下限（元）", "榜单总投入不得低于此数", default=None, examples=[5000000])
 
 
+def _web_address(url: str) -> str:
+    if web_address(url) is None:
+        raise ValueError(
+            f"网址“{repr(url)[1:-1]}”不可用：须以 https:// 或 http:// 开头并带主机名，路径只能以一个 / 开头，"
+            "不得含空白、引号、控制字符、查询串或片段"
+        )
+    return url
+
+
+WebAddress = Annotated[str, AfterValidator(_web_address)]  # judged by generator.urls, the portal's one link policy
+
+
 class Portal(Strict, title="门户设置"):
     title: Text = F("门户标题")
-    base_url: str = F("门户地址", "公开门户的网址，以 / 结尾")
-    repo_url: str = F("记录仓库地址", "用于生成合并请求（PR）链接")
+    base_url: WebAddress = F("门户地址", "公开门户的网址，以 / 结尾")
+    repo_url: WebAddress = F("记录仓库地址", "用于生成合并请求（PR）链接")
 
 
 class Policy(Strict, title="政策参数"):

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from generator.parallel import parallel_map
+from generator.portal.html_check import POLICY, check_html
 from generator.public.leaks import Secrets, readable
 from generator.public.view import PublicView, Target
 
@@ -77,11 +78,17 @@ def leak_problem(name: str, leaks: Sequence[str]) -> str:
 
 
 def check_site(
-    site: Path, view: PublicView, use_directory_urls: bool = True, base_path: str = "/", secrets: Secrets | None = None
+    site: Path,
+    view: PublicView,
+    use_directory_urls: bool = True,
+    base_path: str = "/",
+    secrets: Secrets | None = None,
+    policy: str = POLICY,
 ) -> list[str]:
     """Every problem of the built site. ``base_path``: the path of the site URL, which
     absolute links (as in 404.html) start with; ``secrets``: what no file may mention (made
-    from ``view`` when not given). Every file is scanned, on every core."""
+    from ``view`` when not given); ``policy``: the Content-Security-Policy every page must
+    carry (``generator.portal.html_check``). Every file is scanned, on every core."""
     base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     tree = _Tree.of(site)
     secrets = secrets or Secrets.of(view)
@@ -92,7 +99,7 @@ def check_site(
     pages = [name for name in names if name.endswith(".html")]
     links = [problem for found in parallel_map(partial(_links, base, tree, known), pages, min_items=PARALLEL_FILES) for problem in found]
     leaks = [leak_problem(name, known[name].leaks) for name in names if known[name].leaks]
-    return _record_pages(site, view, use_directory_urls, known) + links + leaks
+    return _record_pages(site, view, use_directory_urls, known) + links + leaks + check_html(site, base, policy)
 
 
 def leaks_in(files: Sequence[tuple[str, bytes]], secrets: Secrets) -> list[str]:

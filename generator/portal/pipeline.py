@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -35,13 +34,15 @@ from generator.git.repo import DATE, GitRecords, head_time
 from generator.history.as_of import present
 from generator.history.provider import history_providers
 from generator.layout import RECORDS
-from generator.portal import feeds
+from generator.portal import atom, ical
 from generator.portal.pages import Page, Providers, RecordNotPublic, environment, render_pages
+from generator.portal.text import cn_date
 from generator.public.leaks import Secrets
 from generator.public.view import PublicView, Target
 from generator.records.tree import Loaded, load_at, load_tree
 from generator.reporters import REPORTERS
 from generator.rules.catalogue import render as render_catalogue
+from generator.urls import web_address
 from generator.validate import report_for
 
 FEEDS = ("feed.xml", "calendar.ics")
@@ -59,6 +60,12 @@ class Built:
     files: list[tuple[str, bytes]]  # (path in the site, content): open data and feeds
     revision: str | None = None  # the commit the records were read from (``--as-of``)
     secrets: Secrets | None = None  # what the leak check looks for (None: made from ``view``)
+
+    def extra(self, policy: str) -> dict[str, str]:
+        """What the theme overrides read from ``extra.jiebang`` of ``mkdocs.yml``: the issuer and
+        date of the footer and the Content-Security-Policy of every page."""
+        program = self.view.program
+        return {"issuer": program.issuer if program else "", "as_of": cn_date(self.view.as_of), "csp": policy}
 
     def write_sources(self, docs: Path) -> list[Path]:
         """Write the pages and files into a docs folder (pages of the same path already there win)."""
@@ -164,8 +171,8 @@ def data_files(view: PublicView, site_url: str, use_directory_urls: bool = True)
         return site_url + page_url(target.page, use_directory_urls) + (f"#{target.anchor}" if target.anchor else "")
 
     out = [(f"data/{name}", content) for name, content in export.files(view)]
-    out.append((FEEDS[0], feeds.atom(view, site_url, url)))
-    out.append((FEEDS[1], feeds.icalendar(view, site_url, url)))
+    out.append((FEEDS[0], atom.feed(view, site_url, url)))
+    out.append((FEEDS[1], ical.calendar(view, site_url, url)))
     return out
 
 
@@ -178,10 +185,12 @@ def page_url(page: str, use_directory_urls: bool = True) -> str:
 
 
 def web_url(url: str) -> str | None:
-    """An http(s) address from program.yaml, ending with "/", or None."""
-    if not re.fullmatch(r"https?://[^\s\"'<>`\\]+", url):
+    """An address from program.yaml that the portal may use (``generator.urls.web_address``),
+    ending with "/", or None. Records read at a past revision were not validated again."""
+    address = web_address(url)
+    if address is None:
         return None
-    return url if url.endswith("/") else url + "/"
+    return address if address.endswith("/") else address + "/"
 
 
 def source_epoch(root: Path) -> int | None:

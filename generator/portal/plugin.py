@@ -8,11 +8,14 @@ Enable it in ``mkdocs.yml`` (``plugins: [search, jiebang]``) and ``mkdocs build`
   ``plugin.built`` (as mkdocs' own search plugin keeps its index on the instance), or by
   running the pipeline itself for ``mkdocs build`` and ``serve`` (``root`` option,
   default: the folder of ``mkdocs.yml``);
-- adds the Markdown extensions, theme overrides, stylesheet and script its pages need;
+- adds the Markdown extensions, theme overrides, stylesheet and script its pages need, and
+  the Content-Security-Policy every page carries (``generator.portal.html_check.POLICY``);
+  turns off mkdocs-material's ``content.tooltips``, which renders text as HTML;
 - adds the generated pages (record pages kept out of the navigation), the open data and
   the feeds; a page of the same path in the docs folder wins over a generated one;
 - after MkDocs has written the site, fails when a public record has no page, an internal
-  link does not resolve, or any output mentions a record that is not public.
+  link does not resolve, any output mentions a record that is not public, or a page holds
+  active content the theme and the plugin do not emit (``generator.portal.html_check``).
 """
 
 from __future__ import annotations
@@ -34,16 +37,17 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from generator.errors import CannotRun, RecordErrors
 from generator.portal.check import check_site
 from generator.portal.errorpage import error_page, write_error_site
+from generator.portal.html_check import POLICY, PREVIEW_POLICY
 from generator.portal.offline import OFFLINE_SHIM, offline_search
 from generator.portal.pages import nav
 from generator.portal.pipeline import Built, PortalBuild, web_url
-from generator.portal.text import cn_date
 
 log = logging.getLogger("mkdocs.plugins.jiebang")
 EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition", "toc")
 PACKAGE = Path(__file__).parent
 PACKAGE_DOCS = PACKAGE / "docs"
 THEME = PACKAGE / "theme"
+TOOLTIPS = "content.tooltips"  # mkdocs-material writes a tooltip's text (a title, an overflowing heading) as HTML
 
 
 class JiebangConfig(base.Config):
@@ -56,15 +60,18 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
     offline: bool = False  # set by `jiebang build --offline`: a site to open from disk (file://)
     serving: bool = False  # `serve`: a failed build shows its report in the browser
     failure: str | None = None  # that report's page, while the build fails
+    policy: str = POLICY  # the pages' Content-Security-Policy
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """MkDocs keeps a plugin with this hook across the rebuilds of one ``serve`` (and across
         the builds of one process): every run starts from nothing."""
         self.on_shutdown()
         self.serving = command == "serve"
+        # MkDocs' live reload in `serve` is an inline script: the preview alone allows it.
+        self.policy = PREVIEW_POLICY if self.serving else POLICY
 
     def on_shutdown(self) -> None:
-        self.built, self.offline, self.serving, self.failure = None, False, False, None
+        self.built, self.offline, self.serving, self.failure, self.policy = None, False, False, None, POLICY
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.built is None or self.serving:  # `mkdocs build` or `serve` (each rebuild): run the pipeline here
@@ -91,7 +98,7 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
         self._theme(config)
         self._markdown(config)
         logging.getLogger("jieba").setLevel(logging.WARNING)  # the search index segments Chinese with jieba
-        config.extra["jiebang"] = {"issuer": program.issuer, "as_of": cn_date(built.view.as_of)}
+        config.extra["jiebang"] = built.extra(self.policy)
         self._epoch_before = os.environ.get("SOURCE_DATE_EPOCH")
         if self._epoch_before is None:  # MkDocs dates the sitemap with it: the build's date, never the clock
             os.environ["SOURCE_DATE_EPOCH"] = str(built.epoch)
@@ -113,6 +120,13 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
         config.extra_javascript.append("assets/jiebang/portal.js")
         if self.offline:  # search without a server: the worker runs in a frame (see file-worker.js)
             config.extra["polyfills"] = [*config.extra.get("polyfills", []), OFFLINE_SHIM]
+        features = config.theme.get("features") or []
+        if TOOLTIPS in features:
+            log.warning(f"已关闭主题功能 {TOOLTIPS}：它把提示文字当作网页标记显示，记录中的标记会因此生效。")
+            config.theme["features"] = [f for f in features if f != TOOLTIPS]
+        if config.theme.get("font") is not False:
+            log.info("已关闭网络字体：门户不从其他网站加载任何内容（内容安全策略也只允许本站资源）。")
+            config.theme["font"] = False
 
     @staticmethod
     def _markdown(config: MkDocsConfig) -> None:
@@ -125,6 +139,7 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
         toc.setdefault("slugify", slugify(case="lower"))  # keep Chinese headings readable in anchors
         toc.setdefault("permalink", True)
         toc.setdefault("permalink_title", "本节链接")
+        config.mdx_configs.setdefault("tables", {}).setdefault("use_align_attribute", True)  # align="…", not a style the policy blocks
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         if self.failure is not None:  # only the theme's assets: every page is the error page
@@ -163,7 +178,9 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
         assert self.built is not None
         if self.offline:
             offline_search(site)
-        problems = check_site(site, self.built.view, config.use_directory_urls, urlsplit(config.site_url or "/").path, self.built.secrets)
+        problems = check_site(
+            site, self.built.view, config.use_directory_urls, urlsplit(config.site_url or "/").path, self.built.secrets, self.policy
+        )
         if problems:
             message = "门户检查未通过：\n" + "\n".join(f"  {p}" for p in problems)
             if not self.serving:

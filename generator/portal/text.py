@@ -6,6 +6,9 @@ reference. The result is inert both as Markdown (no emphasis, link, heading, tab
 attribute syntax survives) and as HTML (no tag, attribute or entity survives), so one
 escaper serves Markdown paragraphs, table cells and raw HTML blocks alike. Only values
 marked safe (:class:`markupsafe.Markup`, made here or by the link helpers) pass as-is.
+
+Control characters never reach a page (:func:`printable`), whatever validation let through,
+and a sanitised Markdown field keeps only the links ``generator.urls.allowed_link`` admits.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from generator.urls import allowed_link
+
 _PUNCT = re.compile(r"[!-/:-@\[-`{-~]")  # every ASCII punctuation mark
 _REFERENCES = {ord(c): f"&#{ord(c)};" for c in map(chr, range(128)) if _PUNCT.fullmatch(c)}
 
@@ -26,8 +31,17 @@ ALLOWED_TAGS = {
     "p", "br", "strong", "em", "b", "i", "u", "s", "code", "pre", "blockquote", "hr",
     "ul", "ol", "li", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "a",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
-URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# No title on any element ("*" replaces nh3's default lang and title): mkdocs-material's
+# tooltips, when a configuration turns them on, render a title as HTML.
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"a": {"href"}, "th": {"align"}, "td": {"align"}, "*": set()}
+URL_SCHEMES = {"http", "https", "mailto"}  # nh3's own check; ``_link_filter`` applies the portal's policy
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(value: str) -> str:
+    """``value`` with every control character but tab, line feed and carriage return (and every
+    code point no document may hold) replaced by U+FFFD, the replacement character."""
+    return _CONTROLS.sub("\ufffd", value)
 
 
 def escape(value: Any) -> Markup:
@@ -37,7 +51,7 @@ def escape(value: Any) -> Markup:
     if value is None:
         return Markup("")
     text = " ".join(str(value).split())  # runs of whitespace as one space, none at either end
-    return Markup(text.translate(_REFERENCES))
+    return Markup(printable(text).translate(_REFERENCES))
 
 
 def paragraphs(value: Any) -> Markup:
@@ -48,17 +62,28 @@ def paragraphs(value: Any) -> Markup:
 
 def sanitised_markdown(value: Any) -> Markup:
     """A Markdown field rendered to HTML and cleaned by nh3, as a raw HTML block."""
-    html = markdown.markdown(str(value or ""), extensions=["tables", "sane_lists"], output_format="html")
+    html = markdown.markdown(
+        printable(str(value or "")),
+        extensions=["tables", "sane_lists"],
+        extension_configs={"tables": {"use_align_attribute": True}},  # align="…", not a style the policy blocks
+        output_format="html",
+    )
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        attribute_filter=_link_filter,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
-    body = "\n".join(line for line in clean.splitlines() if line.strip())
+    body = "\n".join(line for line in clean.split("\n") if line.strip())  # only line feeds: a U+2028 inside a link stays put
     return Markup(f'<div class="jb-prose">\n{body}\n</div>')
+
+
+def _link_filter(tag: str, attribute: str, value: str) -> str | None:
+    """nh3's hook for each kept attribute (value unescaped): a link target the portal does not allow is dropped."""
+    return None if attribute == "href" and not allowed_link(value) else value
 
 
 def yuan(amount: int | None) -> str:

@@ -15,7 +15,9 @@ from click.testing import CliRunner
 
 from generator import export
 from generator.cli import main
-from generator.portal import feeds
+from generator.models import ChallengeList
+from generator.models.corpus import Corpus
+from generator.portal import atom, ical
 from generator.public.view import PublicView
 from generator.records.tree import load_tree
 from tests.conftest import make_records
@@ -99,7 +101,7 @@ def test_export_refuses_records_with_errors(tmp_path: Path) -> None:
 
 
 def test_feed_announces_lists_amendments_and_notices(site: Path) -> None:
-    ns = {"a": feeds.ATOM}
+    ns = {"a": atom.NAMESPACE}
     root = ET.fromstring((site / "feed.xml").read_bytes())
     entries = [(e.findtext("a:title", namespaces=ns), e.findtext("a:updated", namespaces=ns)) for e in root.findall("a:entry", ns)]
     assert entries[0] == ("评审结果公示：高精度伺服电机绝对值编码器研制", "2024-07-08T00:00:00+08:00")
@@ -123,16 +125,19 @@ def test_calendar_has_deadlines_and_windows_and_follows_an_amended_date(site: Pa
     assert "DTSTART;VALUE=DATE:20240708\r\nDTEND;VALUE=DATE:20240713\r\nSUMMARY:公示期：高精度伺服电机绝对值编码器研制" in unfolded
     root = portal_records(tmp_path / "repo", edit={"records/calls/C-2024-02.yaml": [["closes: 2024-07-31", "closes: 2024-08-15"]]})
     view = PublicView(load_tree(root).corpus, AS_OF)
-    amended = feeds.icalendar(view, "https://example.org/jiebang/", lambda t: f"https://example.org/jiebang/{t.page}").decode("utf-8")
+    amended = ical.calendar(view, "https://example.org/jiebang/", lambda t: f"https://example.org/jiebang/{t.page}").decode("utf-8")
     assert "DTSTART;VALUE=DATE:20240815" in amended and "DTSTART;VALUE=DATE:20240731" not in amended
 
 
-def test_calendar_text_is_escaped_and_folded() -> None:
-    assert feeds._text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    line = "SUMMARY:" + "公示期：" * 20
-    folded = list(feeds._fold(line))
-    assert "".join(f.removeprefix(" ") for f in folded) == line
-    assert all(len(f.encode("utf-8")) <= 75 for f in folded) and all(f.startswith(" ") for f in folded[1:])
+def test_calendar_text_is_escaped_and_folded(corpus) -> None:  # type: ignore[no-untyped-def]
+    """Every line break (a lone carriage return, U+2028 …) is one escaped line feed; lines fold at 75 octets."""
+    assert ical.ics_text("a\rb\r\nc\u2028d\x0be\x1bf") == "a\nb\nc\nd\ne\ufffdf"
+    lst = corpus.get("L-2024-001", ChallengeList)
+    long = lst.model_copy(update={"title": "a,b;c\\d\re" + "公示期" * 20})
+    view = PublicView(Corpus([long if r.id == lst.id else r for r in corpus.records]), AS_OF)
+    text = ical.calendar(view, "https://example.org/jiebang/", lambda t: f"https://example.org/jiebang/{t.page}").decode("utf-8")
+    assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
+    assert "SUMMARY:公示期：a\\,b\\;c\\\\d\\ne" + "公示期" * 20 + "\r\n" in text.replace("\r\n ", "")
 
 
 def test_portal_links_to_the_downloads(site: Path) -> None:

@@ -1,7 +1,8 @@
 """The built portal in headless Chromium: the 榜单 index and a list page render, the filters
-work, a Chinese search finds the list, the 申报指南 prints cleanly, and markup injected into
-records never runs. Debian's chromium only (``.ci/test`` installs it when CI=true); locally
-the test is skipped when chromium is missing, in CI it fails."""
+work, a Chinese search finds the list, the 申报指南 prints cleanly, markup injected into
+records never runs, no page asks another site for anything, and the Content-Security-Policy
+reports no violation on the portal's own pages. Debian's chromium only (``.ci/test`` installs
+it when CI=true); locally the test is skipped when chromium is missing, in CI it fails."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import pytest
 from generator.portal.build import build_portal
 from tests.conftest import REPO
 from tests.portal.conftest import build
+from tests.security.payloads import controls_admitted, hostile_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -64,14 +66,21 @@ def portal(site: Path) -> Iterator[str]:
     server.server_close()
 
 
+# Every Content-Security-Policy violation of a page, kept on the window (read after each load).
+REPORT_VIOLATIONS = """window.__csp = [];
+document.addEventListener("securitypolicyviolation", e => window.__csp.push(e.effectiveDirective + " " + e.blockedURI + " " + (e.sample || "")));"""
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    """A page that records every dialog (alert, confirm) and every script error."""
+    """A page that records every dialog (alert, confirm), script error, console message and request."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context.add_init_script(REPORT_VIOLATIONS)
     tab = context.new_page()
-    tab.dialogs, tab.errors = [], []
+    tab.dialogs, tab.errors, tab.console = [], [], []
     tab.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
     tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    tab.on("console", lambda m: tab.console.append(m.text))
     tab.requests = []
     tab.on("request", lambda r: tab.requests.append(r.url))
     yield tab
@@ -183,3 +192,139 @@ def test_offline_preview_browses_and_searches_from_disk(page: Any, offline_site:
     assert any("lists/L-2024-004.html" in h for h in hrefs), hrefs
     assert [u for u in page.requests if not u.startswith("file:")] == []  # nothing from any other site
     assert page.errors == []
+
+
+@pytest.fixture(scope="module")
+def hostile_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The portal built from the review's hostile records (tests/security/payloads.py)."""
+    with controls_admitted():
+        site = build(hostile_records(tmp_path_factory.mktemp("hostile") / "repo"))
+    server, url = serve(site)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def point_at(page: Any, element: Any) -> None:
+    """Move the mouse onto ``element`` (no waiting for the theme's animations to settle)."""
+    box = element.bounding_box()
+    if box and box["width"] and box["height"]:
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(100)
+
+
+def provoke(page: Any) -> None:
+    """What a visitor does that the review's payloads wait for: scroll until the header shows
+    the page's title, point at it and at every link of the page's text, and tab through them."""
+    page.mouse.wheel(0, 800)
+    page.wait_for_timeout(500)
+    topics = page.locator(".md-header__topic")
+    if topics.count():
+        point_at(page, topics.last)
+    for link in page.locator("article a").all()[:20]:
+        if link.is_visible():
+            point_at(page, link)
+            link.focus()
+    page.wait_for_timeout(500)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "lists/L-2024-001/",  # A1: an <img onerror> written into <title>
+        "notices/R-2024-002/",
+        "projects/P-2024-001/",
+        "calls/C-2024-02/",  # A2: a <base> that would load every script from the attacker
+        "lists/L-2024-004/",  # A3: a meta refresh to another site
+        "calls/C-2024-01/",  # A4: a link title with markup; javascript: links hidden by control characters
+        "lists/L-2024-005/",  # a title too long for the header, with markup
+    ],
+)
+def test_hostile_records_run_no_script_and_reach_no_other_site(page: Any, hostile_portal: str, path: str) -> None:
+    page.goto(hostile_portal + path)
+    page.wait_for_timeout(300)
+    provoke(page)
+    for link in page.locator(".jb-prose a", has_text="控制符").all():  # javascript: once the browser drops the character
+        link.click()
+        page.wait_for_timeout(200)
+    assert not page.title().startswith("XSS"), page.title()
+    assert page.url == hostile_portal + path  # no redirect
+    for link in page.locator("article a[href]").all():
+        href = link.get_attribute("href") or ""
+        assert href.startswith(("https://", "mailto:", "../", "#")) or not href.split("/")[0].count(":"), href
+    assert [u for u in page.requests if not u.startswith(hostile_portal)] == []
+    assert page.dialogs == [] and page.errors == [] and not [m for m in page.console if "XSS" in m]
+
+
+def violations(page: Any, path: str) -> list[str]:
+    return [f"{path}: {v}" for v in page.evaluate("window.__csp || []")]
+
+
+def test_the_portal_reports_no_policy_violation_and_keeps_working(page: Any, portal: str) -> None:
+    found = []
+    page.goto(portal)
+    found += violations(page, "home")
+    page.goto(portal + "lists/")
+    page.select_option("select[name=grade]", index=1)
+    assert "grade=" in page.url
+    found += violations(page, "lists")
+    page.goto(portal + "lists/L-2024-001/")
+    link = page.locator("a.headerlink").nth(1)
+    link.hover()
+    assert link.get_attribute("title") == "本节链接"  # a plain title: the browser's own tooltip
+    found += violations(page, "list")
+    page.goto(portal + "calls/C-2024-02/")
+    page.evaluate("() => { window.__prints = 0; window.print = () => { window.__prints += 1 } }")
+    page.click("button.jb-print")
+    assert page.evaluate("window.__prints") == 1
+    found += violations(page, "call")
+    page.goto(portal + "notices/R-2024-002/")
+    found += violations(page, "notice")
+    page.goto(portal + "projects/P-2024-001/")
+    assert page.locator("progress.jb-progress").get_attribute("value") == "100"
+    assert page.locator("progress.jb-progress").bounding_box()["width"] > 100  # type: ignore[index]
+    found += violations(page, "project")
+    page.goto(portal)
+    page.fill("input[data-md-component=search-query]", "编码器")
+    page.press("input[data-md-component=search-query]", "End")
+    page.locator(".md-search-result__item a").first.wait_for(state="attached", timeout=20000)
+    found += violations(page, "search")
+    assert found == []
+    assert page.errors == [] and not [m for m in page.console if "Content Security Policy" in m]
+    assert [u for u in page.requests if not u.startswith(portal)] == []
+
+
+class _NotFound(_Quiet):
+    """A host that answers every missing address with the site's 404.html, as GitHub Pages does."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "jiebang" / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_404_works_under_the_site_base_path(page: Any, site: Path, tmp_path: Path) -> None:
+    """The fixture's address is https://example.org/jiebang/: served under /jiebang/, the 404
+    page of any missing address loads the theme, its scripts find the site root, and the
+    policy reports nothing."""
+    (tmp_path / "jiebang").symlink_to(site)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_NotFound, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        page.goto(origin + "/jiebang/lists/L-2099-001/deep/")
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+        assert page.evaluate("String(window.__md_scope)") == origin + "/jiebang/"
+        assert page.evaluate("document.documentElement.classList.contains('no-js')") is False  # the theme's script ran
+        assert violations(page, "404") == [] and page.errors == []
+        assert [u for u in page.requests if not u.startswith(origin + "/jiebang/")] == []
+    finally:
+        server.shutdown()
+        server.server_close()

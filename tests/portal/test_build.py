@@ -20,7 +20,7 @@ from generator.errors import CannotRun
 from generator.portal.build import build_portal
 from generator.portal.check import check_site
 from generator.public.view import PublicView
-from tests.conftest import git, make_records
+from tests.conftest import apply_edits, git, make_records
 from tests.portal.conftest import AS_OF, build, page, portal_records, site_files
 
 
@@ -170,7 +170,8 @@ def test_mkdocs_build_uses_the_plugin(tmp_path: Path) -> None:
     (root / "site" / "docs").mkdir(parents=True)
     (root / "site" / "docs" / "about.md").write_text("# 关于\n", encoding="utf-8")
     (root / "mkdocs.yml").write_text(
-        "site_name: 测试\ndocs_dir: site/docs\ntheme: {name: material, language: zh}\nplugins: [search, {jiebang: {check: false}}]\n",
+        "site_name: 测试\ndocs_dir: site/docs\ntheme: {name: material, language: zh, features: [content.tooltips, navigation.top]}\n"
+        "plugins: [search, {jiebang: {check: false}}]\n",
         encoding="utf-8",
     )
     git(root, "init", "-q", "-b", "main")
@@ -185,6 +186,8 @@ def test_mkdocs_build_uses_the_plugin(tmp_path: Path) -> None:
     list_page = (tmp_path / "out" / "lists" / "L-2024-001" / "index.html").read_text(encoding="utf-8")
     assert "高精度伺服电机绝对值编码器研制" in list_page
     assert "PR #7" in list_page and "王科长" in list_page  # the same history as `jiebang build`
+    # mkdocs-material's tooltips render text as HTML, and web fonts come from another site: both off
+    assert '"features": ["navigation.top"]' in list_page and "fonts.googleapis.com" not in list_page
     (root / "mkdocs.yml").write_text("site_name: 测试\ndocs_dir: site/docs\ntheme: {name: material}\n", encoding="utf-8")
     with pytest.raises(CannotRun, match="没有启用 jiebang 插件"):
         build_portal(root, tmp_path / "out2", check=False)
@@ -281,10 +284,11 @@ def test_programme_settings_are_escaped_where_the_theme_prints_them(tmp_path: Pa
         edit={
             "records/program.yaml": [
                 ["title: 沙坪坝区科技攻关“揭榜挂帅”", 'title: "揭榜<script>window.__xss=9</script>"'],
-                ['base_url: "https://example.org/jiebang/"', 'base_url: "javascript:alert(1)"'],
             ]
         },
     )
     home = page(build(root), "")
     assert "<script>window.__xss=9" not in home and "&lt;script&gt;window.__xss=9" in home
-    assert "javascript:alert" not in home
+    apply_edits(root, {"records/program.yaml": [['base_url: "https://example.org/jiebang/"', 'base_url: "javascript:alert(1)"']]})
+    with pytest.raises(CannotRun, match=r"program\.yaml"):  # not an address the portal may use: nothing is built
+        build(root, tmp_path / "other")

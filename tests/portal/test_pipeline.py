@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from generator.portal.html_check import POLICY
 from generator.portal.pipeline import PortalBuild
 from generator.portal.plugin import EXTENSIONS, THEME
 from tests.portal.conftest import AS_OF, portal_records
@@ -27,13 +30,14 @@ def test_pages_are_data_before_they_are_mkdocs(tmp_path: Path) -> None:
         "site_name: 揭榜挂帅\n"
         f"docs_dir: {docs}\nsite_dir: {tmp_path / 'site'}\n"
         f"theme: {{name: material, language: zh, font: false, custom_dir: {THEME}}}\n"
-        f"markdown_extensions: [{', '.join(EXTENSIONS)}]\n",
+        f"markdown_extensions: [{', '.join(EXTENSIONS)}]\n"
+        f"extra: {{jiebang: {json.dumps(built.extra(POLICY), ensure_ascii=False)}}}\n",
         encoding="utf-8",
     )
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     page = (tmp_path / "site" / "lists" / "L-2024-001" / "index.html").read_text(encoding="utf-8")
-    assert "高精度伺服电机绝对值编码器研制" in page
+    assert "高精度伺服电机绝对值编码器研制" in page and POLICY in html.unescape(page)
     assert (tmp_path / "site" / "data" / "records.json").read_bytes() == dict(built.files)["data/records.json"]
 
 

@@ -3,13 +3,13 @@
 (function () {
   "use strict";
 
-  function setupFilters(form) {
-    var holder = document.getElementById(form.getAttribute("data-table"));
+  function setupFilters(panel) {
+    var holder = document.getElementById(panel.getAttribute("data-table"));
     var table = holder && holder.querySelector("table");
     if (!table || !table.tBodies.length) return;
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-    var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
-    var count = form.querySelector(".jb-count");
+    var selects = Array.prototype.slice.call(panel.querySelectorAll("select"));
+    var count = panel.querySelector(".jb-count");
     var params = new URLSearchParams(window.location.search);
     selects.forEach(function (s) {
       var wanted = params.get(s.name);
@@ -35,13 +35,12 @@
       }
     }
 
-    form.addEventListener("change", function () { apply(true); });
-    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    panel.addEventListener("change", function () { apply(true); });
     apply(false);
   }
 
   function setup() {
-    Array.prototype.forEach.call(document.querySelectorAll("form.jb-filters"), setupFilters);
+    Array.prototype.forEach.call(document.querySelectorAll(".jb-filters"), setupFilters);
     Array.prototype.forEach.call(document.querySelectorAll("button.jb-print"), function (button) {
       button.addEventListener("click", function () { window.print(); });
     });
