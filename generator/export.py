@@ -91,9 +91,11 @@ TABLES: tuple[Table, ...] = (
     ),
     Table("awards", "award", "资金拨付", ("id", "project", "date", "amount_cny", "basis", "milestone")),
 )  # fmt: skip
-PROGRAM_FIELDS = ("id", "issuer", "region", "mode", "basis", "industries", "portal", "policy") + tuple(
-    name for name in ("division", "level") if name in Program.model_fields
-)  # SPEC §8 places a programme on the map (a national view reads them); exported once the record format has them
+# SPEC §8's division and level place a programme on the map (a national view reads them): exported once the record format has them.
+PROGRAM_FIELDS = (
+    *("id", "issuer", "region", "mode", "basis", "industries", "portal", "policy"),
+    *(name for name in ("division", "level") if name in Program.model_fields),
+)
 # Restricted records are never published; their number by kind is (SPEC §9), so a national view can count them.
 WITHHELD_KINDS = ("list", "call", "bid", "review", "project", "milestone", "award")
 WITHHELD_SCHEMA = {

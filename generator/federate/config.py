@@ -53,7 +53,7 @@ class Federation(_Strict):
     id: str = Field(pattern=PROGRAMME_ID, title="汇总代码")
     title: str = Field(min_length=1, title="汇总门户标题")
     base_url: str | None = Field(None, pattern=r"^https?://\S+/$", title="汇总门户地址", description="以 / 结尾")
-    similarity: Similarity = Similarity()
+    similarity: Similarity = Similarity(threshold=DEFAULT_THRESHOLD)
     programmes: list[Member] = Field(min_length=1, title="参加汇总的方案")
 
 

@@ -99,7 +99,7 @@ class OpenWinner(_Open):
     id: str
     list: str
     lead: Unit
-    partners: list[Unit] = []
+    partners: tuple[Unit, ...] = ()
     requested_cny: int | None = None
 
 
@@ -283,7 +283,7 @@ def _winners(data: OpenData, where: Place) -> list[Row]:
 
 def _funding(p: str, lst: OpenList) -> list[Row]:
     ref = f"{p}/{lst.id}"
-    out = [
+    out: list[Row] = [
         {"programme": p, "list": ref, "source": "subsidy", "payer": None, "amount_cny": lst.funding.subsidy_cny},
         {"programme": p, "list": ref, "source": "end-user", "payer": lst.end_user.name, "amount_cny": lst.funding.end_user_cny},
     ]

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import markupsafe
 from markupsafe import Markup
 
-from generator.federate import views
-from generator.federate.stats import DIMENSIONS, SOURCES, Statistics
+from generator.federate.stats import DIMENSIONS, SOURCES
 from generator.federate.tables import NATIONAL_TABLES
 from generator.portal import labels
 from generator.portal.pages import environment
@@ -54,7 +54,7 @@ def share(value: float | None) -> str:
 def external(url: Any, text: Any) -> Markup:
     """A link to another site (a programme's portal), or the text alone when the address is not http(s)."""
     if isinstance(url, str) and web_url(url if url.endswith("/") else url + "/"):
-        return Markup(f'<a href="{escape(url)}">{escape(text)}</a>')
+        return Markup(f'<a href="{markupsafe.escape(url)}">{escape(text)}</a>')  # an http(s) URL without quotes or spaces
     return escape(text)
 
 
@@ -76,7 +76,7 @@ def _rel(here: str) -> Callable[[str], str]:
     """A link from the page at ``here`` to a file of the site (a chart, a download) for raw
     HTML, which MkDocs does not rewrite: relative to the page's URL, not its source."""
     folder = posixpath.dirname(page_url(here).rstrip("/")) if not page_url(here).endswith("/") else page_url(here).rstrip("/")
-    return lambda to: posixpath.relpath(to, folder or ".")
+    return lambda to: Markup(markupsafe.escape(posixpath.relpath(to, folder or ".")))  # a path of ours, for an attribute
 
 
 def _jobs(context: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:

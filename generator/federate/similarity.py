@@ -40,7 +40,7 @@ def words(title: str, bottleneck: str, indicators: Sequence[dict[str, Any]]) -> 
     jieba.setLogLevel(logging.WARNING)
     text = " ".join([title, bottleneck, *(f"{i.get('name', '')} {i.get('target', '')}" for i in indicators)])
     text = unicodedata.normalize("NFKC", text).lower()
-    return {w for w in jieba.lcut(text) if len(w) > 1 and any(ch.isalnum() for ch in w) or (len(w) == 1 and w.isascii() and w.isalnum())}
+    return {w for w in jieba.lcut(text) if (len(w) > 1 and any(ch.isalnum() for ch in w)) or (len(w) == 1 and w.isascii() and w.isalnum())}
 
 
 def signatures(word_sets: Sequence[set[str]]) -> np.ndarray:

@@ -178,8 +178,8 @@ def csv_text(groups: list[Figures]) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for f in groups:
-        writer.writerow([cell(f.label)] + [
-            f.lists, len(f.programmes), f.subsidy_cny, f.total_cny, f.awarded, f.unclaimed, _share(f.claim_rate),
+        writer.writerow([
+            cell(f.label), f.lists, len(f.programmes), f.subsidy_cny, f.total_cny, f.awarded, f.unclaimed, _share(f.claim_rate),
             _share(f.unclaimed_rate), f.finished, f.succeeded, _share(f.acceptance_rate), f.units, f.units_outside, _share(f.openness),
         ])  # fmt: skip
     return buf.getvalue().encode("utf-8-sig")

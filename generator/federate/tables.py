@@ -40,7 +40,7 @@ class Table:
         return pa.Table.from_pylist(rows, schema=self.schema)
 
 
-S, I, D, B = pa.string(), pa.int64(), pa.date32(), pa.bool_()
+S, N, D = pa.string(), pa.int64(), pa.date32()  # text, whole numbers (yuan, counts), dates
 
 PROGRAMMES = Table("programmes", "方案", (
     Column("programme", S, "方案代码", "汇总中的命名空间，即该方案 program.yaml 的 id"),
@@ -58,7 +58,7 @@ PROGRAMMES = Table("programmes", "方案", (
     Column("portal_url", S, "方案门户地址"),
     Column("source", S, "开放数据来源"),
     Column("as_of", D, "数据截至日期"),
-    Column("lists", I, "公开榜单数"),
+    Column("lists", N, "公开榜单数"),
 ))  # fmt: skip
 
 LISTS = Table("lists", "榜单", (
@@ -75,13 +75,13 @@ LISTS = Table("lists", "榜单", (
     Column("level", S, "层级", "方案的层级"),
     Column("province_code", S, "省级代码", "发榜方案所在省"),
     Column("province", S, "省（自治区、直辖市）"),
-    Column("year", I, "年度", "榜单确定日期的年份（无时取编号中的年份）"),
+    Column("year", N, "年度", "榜单确定日期的年份（无时取编号中的年份）"),
     Column("closes", D, "申报截止", "所属申报指南的截止日期"),
-    Column("subsidy_cny", I, "财政资助（元）"),
-    Column("end_user_cny", I, "需求单位投入（元）"),
-    Column("others_cny", I, "其他来源投入（元）", "funding.others 合计"),
-    Column("total_cny", I, "总投入（元）", "财政资助 + 需求单位投入 + 其他来源投入"),
-    Column("bids_count", I, "揭榜申报数"),
+    Column("subsidy_cny", N, "财政资助（元）"),
+    Column("end_user_cny", N, "需求单位投入（元）"),
+    Column("others_cny", N, "其他来源投入（元）", "funding.others 合计"),
+    Column("total_cny", N, "总投入（元）", "财政资助 + 需求单位投入 + 其他来源投入"),
+    Column("bids_count", N, "揭榜申报数"),
     Column("scope", S, "发布范围", "district 区内 | municipal 市内 | provincial 省内 | national 全国 | global 全球"),
     Column("issuer", S, "发榜方", "榜单的发榜方（未注明时为方案的发榜单位）"),
     Column("end_user", S, "需求单位"),
@@ -90,7 +90,7 @@ LISTS = Table("lists", "榜单", (
     Column("impact", S, "对行业产业的影响"),
     Column("benchmark", S, "对标情况"),
     Column("indicators", S, "考核指标", "JSON 数组：id、name、target、verification"),
-    Column("period_months", I, "实施周期（月）"),
+    Column("period_months", N, "实施周期（月）"),
     Column("url", S, "榜单页面", "该榜单在其方案门户上的页面"),
 ))  # fmt: skip
 
@@ -102,9 +102,9 @@ WINNERS = Table("winners", "入选揭榜单位", (
     Column("lead_type", S, "牵头单位类型"),
     Column("lead_code", S, "牵头单位统一社会信用代码"),
     Column("lead_province", S, "牵头单位登记地所在省", "由信用代码第 3–4 位得出"),
-    Column("units", I, "揭榜单位数", "牵头与联合单位中带统一社会信用代码的单位数"),
-    Column("units_outside", I, "外省单位数", "其中登记地不在发榜方案所在省的单位数"),
-    Column("requested_cny", I, "申请资助（元）"),
+    Column("units", N, "揭榜单位数", "牵头与联合单位中带统一社会信用代码的单位数"),
+    Column("units_outside", N, "外省单位数", "其中登记地不在发榜方案所在省的单位数"),
+    Column("requested_cny", N, "申请资助（元）"),
 ))  # fmt: skip
 
 PROJECTS = Table("projects", "项目", (
@@ -112,8 +112,8 @@ PROJECTS = Table("projects", "项目", (
     Column("programme", S, "方案代码"),
     Column("list", S, "榜单编号"),
     Column("status", S, "状态", "in-progress 实施中 | succeeded 验收通过 | failed 未通过验收 | terminated 已终止"),
-    Column("subsidy_cny", I, "财政资助（元）"),
-    Column("paid_cny", I, "已拨付（元）"),
+    Column("subsidy_cny", N, "财政资助（元）"),
+    Column("paid_cny", N, "已拨付（元）"),
     Column("starts", D, "开始日期"),
     Column("ends", D, "结束日期"),
 ))  # fmt: skip
@@ -123,7 +123,7 @@ AWARDS = Table("awards", "资金拨付", (
     Column("programme", S, "方案代码"),
     Column("project", S, "项目编号"),
     Column("date", D, "拨付日期"),
-    Column("amount_cny", I, "金额（元）"),
+    Column("amount_cny", N, "金额（元）"),
     Column("basis", S, "依据", "agreement 任务书签订 | milestone 节点检查通过 | acceptance 结题验收通过"),
     Column("source", S, "资金来源", "subsidy 财政资助 | end-user 需求单位 | other 其他"),
 ))  # fmt: skip
@@ -133,17 +133,17 @@ FUNDING = Table("funding", "投入来源", (
     Column("list", S, "榜单编号"),
     Column("source", S, "来源", "subsidy 财政资助 | end-user 需求单位 | government 其他政府资金 | enterprise 企业 | fund 基金 | venture 创投 | insurance 保险 | other 其他"),
     Column("payer", S, "出资方"),
-    Column("amount_cny", I, "金额（元）"),
+    Column("amount_cny", N, "金额（元）"),
 ))  # fmt: skip
 
 WITHHELD = Table("withheld", "未公开记录数", (
     Column("programme", S, "方案代码"),
     Column("kind", S, "记录类型", "list 榜单 | call 申报指南 | bid 揭榜申报 | review 评审 | project 项目 | milestone 里程碑 | award 资金拨付"),
-    Column("count", I, "数目", "因限定发布范围而未公开的记录数；各方案只公布数目"),
+    Column("count", N, "数目", "因限定发布范围而未公开的记录数；各方案只公布数目"),
 ))  # fmt: skip
 
 SIMILAR = Table("similar", "同质化榜单", (
-    Column("group", I, "组号"),
+    Column("group", N, "组号"),
     Column("leader", S, "组内最早的榜单"),
     Column("member", S, "相似榜单"),
     Column("score", pa.float64(), "相似度", "名称、“卡点”问题与考核指标词集合的 Jaccard 相似度（MinHash 估计）"),
