@@ -94,13 +94,16 @@ def load_config(path: Path) -> Config:
     if twice:
         raise CannotRun(f"汇总配置 {path} 有误：方案代码 {'、'.join(twice)} 出现了不止一次。")
     folder = path.resolve().parent
-    return Config(federation, tuple(source_of(m, folder) for m in federation.programmes), folder)
+    try:
+        return Config(federation, tuple(source_of(m, folder) for m in federation.programmes), folder)
+    except ValueError as exc:
+        raise CannotRun(f"汇总配置 {path} 有误：{exc}") from exc
 
 
 def source_of(member: Member, folder: Path) -> Source:
     if member.source.startswith(("https://", "http://")):
         return Source(member.id, member.source, "url")
     if "://" in member.source:
-        raise CannotRun(f"方案 {member.id} 的来源 {member.source} 不受支持：只接受 http(s) 网址、文件路径或记录仓库目录。")
+        raise ValueError(f"方案 {member.id} 的来源 {member.source} 不受支持：只接受 http(s) 网址、文件路径或记录仓库目录。")
     path = (folder / member.source).resolve()
     return Source(member.id, member.source, "repo" if (path / "records").is_dir() else "file", path)

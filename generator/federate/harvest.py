@@ -55,6 +55,8 @@ def harvest(sources: tuple[Source, ...], cache: HarvestCache) -> list[Harvested]
             return _harvest_one(source, cache, exported.get(source.programme))
         except SourceFailed as exc:
             return Harvested(source.programme, source.location, "failed", str(exc))
+        except (pa.ArrowException, OverflowError) as exc:  # e.g. an amount beyond 64 bits, valid JSON all the same
+            return Harvested(source.programme, source.location, "failed", f"方案 {source.programme} 的开放数据无法汇总：{exc}。")
 
     found = parallel_map(one, list(sources), min_items=2, chunk=1)
     cache.keep_only({h.key for h in found if h.key}, {s.location for s in sources if s.kind == "url"})

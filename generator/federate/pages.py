@@ -76,7 +76,12 @@ def _rel(here: str) -> Callable[[str], str]:
     """A link from the page at ``here`` to a file of the site (a chart, a download) for raw
     HTML, which MkDocs does not rewrite: relative to the page's URL, not its source."""
     folder = posixpath.dirname(page_url(here).rstrip("/")) if not page_url(here).endswith("/") else page_url(here).rstrip("/")
-    return lambda to: Markup(markupsafe.escape(posixpath.relpath(to, folder or ".")))  # a path of ours, for an attribute
+
+    def rel(to: str) -> Markup:
+        path = posixpath.relpath(to, folder or ".") + ("/" if to.endswith("/") else "")
+        return Markup(markupsafe.escape(path))  # a path of ours, for an attribute
+
+    return rel
 
 
 def _jobs(context: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:

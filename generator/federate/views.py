@@ -8,7 +8,6 @@ and a list's own page is its programme's (linked), never copied here.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,9 +92,9 @@ def similar_groups(national: National, rows: list[Row], threshold: float) -> tup
     the table of every (leader, member, score)."""
     ids, sigs = national.signatures()
     by_id = {r["id"]: r for r in rows}
-    order = sorted(range(len(ids)), key=lambda i: (by_id[ids[i]]["year"], ids[i]) if ids[i] in by_id else (9999, ids[i]))
+    order = sorted(range(len(ids)), key=lambda i: (by_id[ids[i]]["year"], ids[i]))  # the earliest list leads
     ordered = [ids[i] for i in order]
-    found = similarity.groups(sigs[order], [by_id[i]["programme"] if i in by_id else i for i in ordered], threshold)
+    found = similarity.groups(sigs[order], [by_id[i]["programme"] for i in ordered], threshold)
     found.sort(key=lambda g: (-len(g.members), ordered[g.leader]))
     table: dict[str, list[Any]] = {"group": [], "leader": [], "member": [], "score": []}
     shown = []
@@ -125,7 +124,3 @@ def similar_pages(groups: list[Similar]) -> list[tuple[str, list[Similar], int, 
         rows += size
     uris = ["similar/index.md" if n == 0 else f"similar/{n + 1}.md" for n in range(len(pages))]
     return [(uris[n], found, n + 1, uris) for n, found in enumerate(pages)]
-
-
-def each_page(items: list[Paged]) -> Iterator[Paged]:
-    yield from items

@@ -199,3 +199,30 @@ def test_statistics_by_province_with_charts_and_csv(built: Built) -> None:
     assert "榜单数（按省份）" in svg and "重庆市" in svg and "海南省" in svg
     page = (built.site / "stats" / "index.html").read_text(encoding="utf-8")
     assert 'src="province-claim.svg"' in page and (built.site / "stats" / "province-claim.svg").is_file()
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        for name in ("href", "src"):
+            value = found.get(name)
+            if value and tag in ("a", "img", "link", "script") and not re.match(r"[a-z]+:|#|/", value):
+                self.targets.append(value.split("#")[0].split("?")[0])
+
+
+def test_every_link_within_the_portal_resolves(built: Built) -> None:
+    broken = []
+    for page in built.site.rglob("*.html"):
+        if page.name == "404.html":
+            continue  # absolute links from the site's address
+        parser = _Links()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for target in parser.targets:
+            path = (page.parent / target).resolve()
+            if not (path.is_file() or (path / "index.html").is_file()):
+                broken.append(f"{page.relative_to(built.site)} → {target}")
+    assert broken == []
