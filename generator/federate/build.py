@@ -90,7 +90,7 @@ def assemble(config: Config, national: National) -> tuple[dict[str, Any], list[t
     rows = views.lists_rows(national)
     statistics = stats.compute(national)
     programmes = national.programmes
-    names = {str(p["programme"]): str(p["region"]) for p in programmes}
+    names = {str(p["programme"]): _name(p) for p in programmes}
     as_of = national.as_of
     assert as_of is not None, "called with at least one programme harvested"
     groups, similar_table = views.similar_groups(national, rows, federation.similarity.threshold)
@@ -119,6 +119,11 @@ def assemble(config: Config, national: National) -> tuple[dict[str, Any], list[t
     files = [*_stat_files(statistics), *index.files(rows, names, codes)]
     files.append(("unclaimed.xml", feed.atom(unclaimed, federation.id, federation.title, federation.base_url, names, as_of)))
     return context, files
+
+
+def _name(programme: dict[str, Any]) -> str:
+    """How pages name a programme: the division it declares, else the region it writes."""
+    return _place(programme) if programme["division_from"] == "program" else str(programme["region"])
 
 
 def _place(programme: dict[str, Any]) -> str:
