@@ -77,6 +77,7 @@ class OpenList(_Open):
     bids_count: int = 0
     track: Literal["tackle", "transfer"] | None = None
     issuer: Unit | None = None
+    issuer_name: str | None = None  # who issues it, as the programme's export works it out (SPEC §8)
 
 
 class OpenCall(_Open):
@@ -253,7 +254,7 @@ def _list_row(data: OpenData, where: Place, lst: OpenList, base: str | None, clo
         "year": lst.decision.date.year if lst.decision else int(lst.id[2:6]), "closes": closes,
         "subsidy_cny": lst.funding.subsidy_cny, "end_user_cny": lst.funding.end_user_cny, "others_cny": others,
         "total_cny": lst.funding.subsidy_cny + lst.funding.end_user_cny + others, "bids_count": lst.bids_count,
-        "scope": lst.eligibility.scope, "issuer": lst.issuer.name if lst.issuer else program.issuer,
+        "scope": lst.eligibility.scope, "issuer": lst.issuer_name or (lst.issuer.name if lst.issuer else program.issuer),
         "end_user": lst.end_user.name, "end_user_code": lst.end_user.credit_code,
         "bottleneck": lst.bottleneck, "impact": lst.impact, "benchmark": lst.benchmark,
         "indicators": orjson.dumps(lst.indicators).decode(), "period_months": lst.period.months,

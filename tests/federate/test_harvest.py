@@ -16,7 +16,7 @@ from generator.errors import CannotRun
 from generator.federate.cache import HarvestCache
 from generator.federate.config import load_config
 from generator.federate.harvest import harvest
-from tests.federate.conftest import federation_yaml, write_json
+from tests.federate.conftest import federation_yaml, planted, published, write_json
 
 
 def states(config: Path, cache: Path) -> dict[str, tuple[str, str]]:
@@ -26,25 +26,25 @@ def states(config: Path, cache: Path) -> dict[str, tuple[str, str]]:
 
 def test_an_unchanged_source_is_not_processed_again(tmp_path: Path, hainan: dict[str, Any], server: Any) -> None:
     base, served, log = server
-    write_json(served / "inc" / "records.json", hainan)
-    write_json(tmp_path / "hainan.json", hainan)
-    config = federation_yaml(tmp_path, [("hainan-demo", "hainan.json")])
-    assert states(config, tmp_path / "cache") == {"hainan-demo": ("new", "")}
-    assert states(config, tmp_path / "cache") == {"hainan-demo": ("unchanged", "")}
-    changed = {**hainan, "lists": hainan["lists"][1:]}
+    write_json(served / "inc" / "records.json", published(hainan))
+    write_json(tmp_path / "hainan.json", published(hainan))
+    config = federation_yaml(tmp_path, [("hainan-jbgs", "hainan.json")])
+    assert states(config, tmp_path / "cache") == {"hainan-jbgs": ("new", "")}
+    assert states(config, tmp_path / "cache") == {"hainan-jbgs": ("unchanged", "")}
+    changed = {**published(hainan), "lists": hainan["lists"][1:]}
     write_json(tmp_path / "hainan.json", changed)
-    assert states(config, tmp_path / "cache") == {"hainan-demo": ("new", "")}
+    assert states(config, tmp_path / "cache") == {"hainan-jbgs": ("new", "")}
     # by URL: the second fetch is conditional and the server answers 304 Not Modified
-    config = federation_yaml(tmp_path, [("hainan-demo", f"{base}inc/records.json")])
+    config = federation_yaml(tmp_path, [("hainan-jbgs", f"{base}inc/records.json")])
     log.clear()
-    assert states(config, tmp_path / "cache")["hainan-demo"][0] == "new"  # what the file held last is forgotten: it left the federation
-    assert states(config, tmp_path / "cache")["hainan-demo"][0] == "unchanged"
+    assert states(config, tmp_path / "cache")["hainan-jbgs"][0] == "new"  # what the file held last is forgotten: it left the federation
+    assert states(config, tmp_path / "cache")["hainan-jbgs"][0] == "unchanged"
     assert [code for path, code in log if path == "/inc/records.json"] == [200, 304]
 
 
 def test_the_cache_lives_outside_the_output(tmp_path: Path, hainan: dict[str, Any]) -> None:
-    write_json(tmp_path / "hainan.json", hainan)
-    config = federation_yaml(tmp_path, [("hainan-demo", "hainan.json")])
+    write_json(tmp_path / "hainan.json", published(hainan))
+    config = federation_yaml(tmp_path, [("hainan-jbgs", "hainan.json")])
     result = CliRunner().invoke(main, ["federate", str(config), "--out", str(tmp_path / "site"), "--cache", str(tmp_path / "site" / "c")])
     assert result.exit_code == 2 and "位于输出目录" in result.output
     assert not (tmp_path / "site").exists()
@@ -56,32 +56,32 @@ def test_the_cache_lives_outside_the_output(tmp_path: Path, hainan: dict[str, An
         (b"{not json", "不是有效的 JSON"),
         (b'{"format": "other"}', "不是 jiebang 开放数据"),
         (b'{"format": "jiebang-open-data", "version": 2}', "版本为 2"),
-        (None, "是方案 hainan-demo 的开放数据，而汇总配置中的方案代码是 wrong"),
+        (None, "是方案 hainan-jbgs 的开放数据，而汇总配置中的方案代码是 wrong"),
         ("division", "program.division"),
     ],
 )
 def test_a_broken_programme_is_named_with_its_reason(tmp_path: Path, hainan: dict[str, Any], content: Any, reason: str) -> None:
-    write_json(tmp_path / "good.json", hainan)
+    write_json(tmp_path / "good.json", published(hainan))
     path = tmp_path / "bad.json"
     if content is None or content == "division":
-        doc = json.loads(json.dumps(hainan))
+        doc = json.loads(json.dumps(published(hainan)))
         if content == "division":
             doc["program"]["division"] = "海南"
         write_json(path, doc)
     else:
         path.write_bytes(content)
-    config = federation_yaml(tmp_path, [("hainan-demo", "good.json"), ("wrong" if content is None else "bad", "bad.json")])
+    config = federation_yaml(tmp_path, [("hainan-jbgs", "good.json"), ("wrong" if content is None else "bad", "bad.json")])
     found = states(config, tmp_path / "cache")
-    assert found["hainan-demo"][0] == "new"
-    state, message = next(v for k, v in found.items() if k != "hainan-demo")
+    assert found["hainan-jbgs"][0] == "new"
+    state, message = next(v for k, v in found.items() if k != "hainan-jbgs")
     assert state == "failed" and reason in message, message
 
 
 def test_an_unreachable_url_is_reported(tmp_path: Path, hainan: dict[str, Any], server: Any) -> None:
     base, _, _ = server
-    write_json(tmp_path / "good.json", hainan)
+    write_json(tmp_path / "good.json", published(hainan))
     config = federation_yaml(
-        tmp_path, [("hainan-demo", "good.json"), ("gone", f"{base}no/records.json"), ("closed", "http://127.0.0.1:9/")]
+        tmp_path, [("hainan-jbgs", "good.json"), ("gone", f"{base}no/records.json"), ("closed", "http://127.0.0.1:9/")]
     )
     found = states(config, tmp_path / "cache")
     assert found["gone"] == ("failed", f"无法获取 {base}no/records.json：服务器答复 HTTP 404。")
@@ -92,8 +92,8 @@ def test_a_records_repository_with_errors_publishes_nothing(tmp_path: Path, hain
     from tests.conftest import make_records
 
     repo = make_records(tmp_path / "repo", edit={"records/bids/B-2024-002.yaml": [["list: L-2024-001", "list: L-2024-099"]]})
-    write_json(tmp_path / "good.json", hainan)
-    config = federation_yaml(tmp_path, [("hainan-demo", "good.json"), ("demo", str(repo))])
+    write_json(tmp_path / "good.json", published(hainan))
+    config = federation_yaml(tmp_path, [("hainan-jbgs", "good.json"), ("demo", str(repo))])
     state, message = states(config, tmp_path / "cache")["demo"]
     assert state == "failed" and "记录有错误" in message and "R001" in message
 
@@ -124,13 +124,13 @@ def test_a_bad_configuration_cannot_run(tmp_path: Path, text: str, message: str)
 def test_similar_advises_at_argumentation_time(tmp_path: Path, hainan: dict[str, Any]) -> None:
     from tests.conftest import REPO
 
-    write_json(tmp_path / "hainan.json", hainan)
-    config = federation_yaml(tmp_path, [("hainan-demo", "hainan.json")])
+    write_json(tmp_path / "hainan.json", published(hainan))
+    config = federation_yaml(tmp_path, [("hainan-jbgs", "hainan.json")])
     args = ["similar", "L-2024-003", "--federation", str(config), "--root", str(REPO), "--cache", str(tmp_path / "cache")]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert "发现 1 项相似榜单" in result.output and "hainan-demo/L-2026-003" in result.output
-    assert "https://example.org/hainan/lists/L-2026-003/" in result.output
+    assert "发现 1 项相似榜单" in result.output and planted(hainan) in result.output
+    assert f"{hainan['program']['portal']['base_url']}lists/{hainan['planted']}/" in result.output
     quiet = CliRunner().invoke(
         main, ["similar", "L-2024-001", "--federation", str(config), "--root", str(REPO), "--cache", str(tmp_path / "cache")]
     )

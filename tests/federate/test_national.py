@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 
 from generator.cli import main
 from tests.conftest import REPO
-from tests.federate.conftest import PLANTED, federation_yaml, write_json
+from tests.federate.conftest import federation_yaml, planted, published, write_json
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,14 @@ class Built:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory, shapingba: dict[str, Any], hainan: dict[str, Any], server: Any) -> Built:
     base, served, _ = server
-    write_json(served / "hainan" / "records.json", hainan)
+    write_json(served / "hainan" / "records.json", published(hainan))
     root = tmp_path_factory.mktemp("federation")
     broken = dict(shapingba, program={**shapingba["program"], "id": "broken"})
     broken["lists"] = [{**broken["lists"][0], "funding": {"subsidy_cny": "十万"}}]
     write_json(root / "broken.json", broken)
     config = federation_yaml(
         root,
-        [("shapingba", str(REPO)), ("hainan-demo", f"{base}hainan/records.json"), ("broken", "broken.json")],
+        [("shapingba", str(REPO)), ("hainan-jbgs", f"{base}hainan/records.json"), ("broken", "broken.json")],
         base_url="https://example.org/national/",
     )
     result = CliRunner().invoke(main, ["federate", str(config), "--cache", str(root / "cache")])
@@ -51,20 +51,20 @@ def built(tmp_path_factory: pytest.TempPathFactory, shapingba: dict[str, Any], h
 def test_a_broken_source_is_reported_by_name_and_the_rest_build(built: Built) -> None:
     assert built.result.exit_code == 1, built.result.output
     lines = built.result.output.splitlines()
-    assert "shapingba：已更新" in lines and "hainan-demo：已更新" in lines
+    assert "shapingba：已更新" in lines and "hainan-jbgs：已更新" in lines
     broken = next(line for line in lines if line.startswith("broken："))
     assert "未能汇总" in broken and "lists.0.funding.subsidy_cny" in broken and "整数" in broken
     home = (built.site / "index.html").read_text(encoding="utf-8")
     assert "本次未能汇总" in home and "broken" in home
     programmes = pq.read_table(built.site / "data" / "programmes.parquet").column("programme").to_pylist()
-    assert programmes == ["shapingba", "hainan-demo"]
+    assert programmes == ["shapingba", "hainan-jbgs"]
 
 
-def test_ids_are_namespaced_and_lists_link_to_their_own_portal(built: Built) -> None:
+def test_ids_are_namespaced_and_lists_link_to_their_own_portal(built: Built, hainan: dict[str, Any]) -> None:
     lists = pq.read_table(built.site / "data" / "lists.parquet").to_pylist()
     ids = [r["id"] for r in lists]
-    assert len(ids) == len(set(ids))
-    assert "shapingba/L-2024-001" in ids and "hainan-demo/L-2024-001" in ids  # the same local id, twice, apart
+    assert len(ids) == len(set(ids)) and all(r["id"] == f"{r['programme']}/{r['list_id']}" for r in lists)
+    assert "shapingba/L-2024-001" in ids and {f"hainan-jbgs/{lst['id']}" for lst in hainan["lists"]} <= set(ids)
     first = next(r for r in lists if r["id"] == "shapingba/L-2024-001")
     assert first["url"] == "https://example.org/jiebang/lists/L-2024-001/"
     page = (built.site / "lists" / "50" / "index.html").read_text(encoding="utf-8")
@@ -74,12 +74,12 @@ def test_ids_are_namespaced_and_lists_link_to_their_own_portal(built: Built) -> 
 
 def test_divisions_and_levels_come_from_the_programme_or_its_end_users(built: Built) -> None:
     rows = {r["programme"]: r for r in pq.read_table(built.site / "data" / "programmes.parquet").to_pylist()}
-    assert (rows["hainan-demo"]["division"], rows["hainan-demo"]["province"], rows["hainan-demo"]["level"]) == (
+    assert (rows["hainan-jbgs"]["division"], rows["hainan-jbgs"]["province"], rows["hainan-jbgs"]["level"]) == (
         "460000",
         "海南省",
         "provincial",
     )
-    assert rows["hainan-demo"]["division_from"] == "program"
+    assert rows["hainan-jbgs"]["division_from"] == "program"
     shapingba = rows["shapingba"]  # an export without §8 fields: the end users' credit codes say where
     assert (shapingba["division"], shapingba["province"], shapingba["county"], shapingba["level"]) == ("500106", "重庆市", "沙坪坝区", None)
     assert shapingba["division_from"] == "end-users"
@@ -98,13 +98,14 @@ def test_restricted_records_travel_as_counts_only(built: Built) -> None:
     assert "未公开记录" in stats
 
 
-def test_the_planted_near_duplicate_is_found_across_programmes(built: Built) -> None:
+def test_the_planted_near_duplicate_is_found_across_programmes(built: Built, hainan: dict[str, Any]) -> None:
+    planted_id = planted(hainan)
     rows = list(csv.DictReader(io.StringIO((built.site / "data" / "similar.csv").read_text(encoding="utf-8-sig"))))
     pairs = {(r["leader"], r["member"]): float(r["score"]) for r in rows}
-    assert pairs.get(("shapingba/L-2024-003", PLANTED), 0) >= 0.5, pairs
+    assert pairs.get(("shapingba/L-2024-003", planted_id), 0) >= 0.5, pairs
     page = html.unescape((built.site / "similar" / "index.html").read_text(encoding="utf-8"))
     assert "整机多机协同柔性装配机器人系统研制及示范应用" in page and "阈值 0.5" in page
-    assert "https://example.org/hainan/lists/L-2026-003/" in page
+    assert f"{hainan['program']['portal']['base_url']}lists/{hainan['planted']}/" in page
 
 
 def test_parquet_answers_the_readme_duckdb_query(built: Built) -> None:
@@ -116,18 +117,15 @@ def test_parquet_answers_the_readme_duckdb_query(built: Built) -> None:
     assert ("重庆市", 10, pytest.approx(0.1, abs=0.001)) in [(r[0], r[1], r[2]) for r in found]
 
 
-def test_the_merged_json_and_csv_hold_the_same_lists(built: Built) -> None:
+def test_the_merged_json_and_csv_hold_the_same_lists(built: Built, hainan: dict[str, Any]) -> None:
+    planted_id = planted(hainan)
     doc = json.loads((built.site / "data" / "national.json").read_text(encoding="utf-8"))
     assert (doc["format"], doc["version"], doc["federation"]) == ("jiebang-national-data", 1, "cn")
     rows = list(csv.DictReader(io.StringIO((built.site / "data" / "lists.csv").read_text(encoding="utf-8-sig"))))
     assert [r["id"] for r in rows] == [r["id"] for r in doc["lists"]]
-    planted = next(r for r in doc["lists"] if r["id"] == PLANTED)
-    assert (planted["track"], planted["others_cny"], planted["total_cny"]) == (
-        "tackle",
-        300000,
-        planted["subsidy_cny"] + planted["end_user_cny"] + 300000,
-    )
-    funding = [r for r in doc["funding"] if r["list"] == PLANTED]
+    row = next(r for r in doc["lists"] if r["id"] == planted_id)
+    assert (row["track"], row["others_cny"], row["total_cny"]) == ("tackle", 300000, row["subsidy_cny"] + row["end_user_cny"] + 300000)
+    funding = [r for r in doc["funding"] if r["list"] == planted_id]
     assert {r["source"] for r in funding} == {"subsidy", "end-user", "government"}
 
 
@@ -172,13 +170,13 @@ def test_pages_are_light_and_run_only_the_portals_own_scripts(built: Built) -> N
         assert "<script" not in text and "href" not in text and "<text" in text, chart
 
 
-def test_filters_read_chunked_data(built: Built) -> None:
+def test_filters_read_chunked_data(built: Built, hainan: dict[str, Any]) -> None:
     manifest = json.loads((built.site / "data" / "index" / "manifest.json").read_text(encoding="utf-8"))
     assert [f for f in manifest["filters"]] == ["province", "level", "industry", "status", "mode", "grade_label", "track"]
     by_file = {c["file"]: c for c in manifest["chunks"]}
-    hainan = [c for c in manifest["chunks"] if c["facets"]["province"].get("海南省")]
-    rows = [r for c in hainan for r in json.loads((built.site / "data" / "index" / c["file"]).read_text(encoding="utf-8"))]
-    assert len(rows) == sum(c["rows"] for c in hainan) == 12 and set(by_file)
+    found = [c for c in manifest["chunks"] if c["facets"]["province"].get("海南省")]
+    rows = [r for c in found for r in json.loads((built.site / "data" / "index" / c["file"]).read_text(encoding="utf-8"))]
+    assert len(rows) == sum(c["rows"] for c in found) == len(hainan["lists"]) and set(by_file)
     assert manifest["labels"]["status"]["unclaimed"] == "无人揭榜"
 
 
@@ -187,7 +185,7 @@ def test_unclaimed_lists_have_a_page_and_a_feed(built: Built) -> None:
     assert "无人揭榜：中药配方颗粒特征图谱快速检测方法研究" in feed  # Shapingba's L-2024-005
     assert "urn:jiebang:shapingba/L-2024-005" in feed
     page = html.unescape((built.site / "unclaimed" / "index.html").read_text(encoding="utf-8"))
-    assert "中药配方颗粒特征图谱快速检测方法研究" in page and "海南省" in page
+    assert "中药配方颗粒特征图谱快速检测方法研究" in page and "重庆市" in page
 
 
 def test_statistics_by_province_with_charts_and_csv(built: Built) -> None:
