@@ -42,6 +42,7 @@ class Context:
     cjs_max: int
     portal_max: int
     national_repeat: int = 1  # runs on sets above 20,000 files: only as many as --repeat asks for
+    federation: tuple[int, int] = (100, 1000)  # programmes × lists each, for the national view
 
     def rounds(self, repeat: int, *measures: Callable[[], float]) -> list[Series]:
         """``measure.interleaved``; with --quick, no extra rounds for quick measurements."""

