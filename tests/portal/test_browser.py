@@ -295,11 +295,14 @@ def test_the_portal_reports_no_policy_violation_and_keeps_working(page: Any, por
 
 
 class _NotFound(_Quiet):
-    """A host that answers every missing address with the site's 404.html, as GitHub Pages does."""
+    """A host that answers every missing address below ``mount`` with the site's 404.html, as
+    GitHub Pages does (and any other missing address with its own plain error)."""
+
+    mount = "/jiebang/"
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "jiebang" / "404.html"
-        if code != 404 or not page.is_file():
+        page = Path(self.directory) / self.mount.strip("/") / "404.html"
+        if code != 404 or not page.is_file() or not self.path.startswith(self.mount):
             super().send_error(code, message, explain)
             return
         body = page.read_bytes()
@@ -310,21 +313,43 @@ class _NotFound(_Quiet):
         self.wfile.write(body)
 
 
-def test_404_works_under_the_site_base_path(page: Any, site: Path, tmp_path: Path) -> None:
-    """The fixture's address is https://example.org/jiebang/: served under /jiebang/, the 404
-    page of any missing address loads the theme, its scripts find the site root, and the
-    policy reports nothing."""
-    (tmp_path / "jiebang").symlink_to(site)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_NotFound, directory=str(tmp_path)))
+@pytest.mark.parametrize(
+    "mount",
+    [
+        "/jiebang/",  # the path of the fixture's address, https://example.org/jiebang/
+        "/preview/pr-12/",  # another path than site_url says
+        "/",  # a host's root
+    ],
+)
+@pytest.mark.parametrize("missing", ["nothing-here", "lists/L-2099-001/deep/"])
+def test_404_works_wherever_the_site_is_served(page: Any, site: Path, tmp_path: Path, mount: str, missing: str) -> None:
+    """Served under any path, the 404 page of a missing address at any depth loads the theme's
+    stylesheet and scripts from the site, its scripts find the site's root, its links lead
+    into the site, and the policy reports nothing."""
+    served = tmp_path / "host"  # what the host serves at its root
+    if mount == "/":
+        served.symlink_to(site)
+    else:
+        (served / mount.strip("/")).parent.mkdir(parents=True)
+        (served / mount.strip("/")).symlink_to(site)
+    handler = type("Host", (_NotFound,), {"mount": mount})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(served)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        page.goto(origin + "/jiebang/lists/L-2099-001/deep/")
-        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
-        assert page.evaluate("String(window.__md_scope)") == origin + "/jiebang/"
-        assert page.evaluate("document.documentElement.classList.contains('no-js')") is False  # the theme's script ran
+        response = page.goto(origin + mount + missing)
+        assert response.status == 404
+        page.wait_for_function("!document.documentElement.classList.contains('no-js')")  # the theme's bundle ran
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"  # its stylesheet
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).borderBottomStyle") == "solid"  # the portal's
+        assert page.evaluate("String(window.__md_scope)") == origin + mount
+        assert page.locator("article h1").inner_text().removesuffix("¶") == "页面不存在"
+        assert page.locator(".md-tabs a", has_text="榜单").evaluate("a => a.href") == origin + mount + "lists/"
         assert violations(page, "404") == [] and page.errors == []
-        assert [u for u in page.requests if not u.startswith(origin + "/jiebang/")] == []
+        assert [u for u in page.requests if not u.startswith(origin + "/")] == []  # nothing from any other site
+        page.locator("article a", has_text="榜单").click()
+        page.wait_for_url(origin + mount + "lists/")
+        assert page.locator("#jb-lists tbody tr").count() == 3
     finally:
         server.shutdown()
         server.server_close()
