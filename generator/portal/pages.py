@@ -95,6 +95,7 @@ def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         field_title=labels.field_title,
         anchor=_anchor,
         is_web_url=lambda url: isinstance(url, str) and url.startswith(("https://", "http://")),
+        nowrap=lambda value: Markup('<span class="jb-nowrap">') + escape(value) + Markup("</span>"),
     )
     env.globals.update(labels=labels, views=views, link=_link, page_link=_page_link, href=_href, site_href=_site_href, window=window)
     return env
@@ -154,7 +155,10 @@ def _address(uri: str, directory_urls: bool) -> str:
 def _folder(uri: str, directory_urls: bool) -> str:
     """The folder a page's relative links start from ('' at the site's root, else ending with /)."""
     address = _address(uri, directory_urls)
-    return address if address.endswith("/") or not address else posixpath.dirname(address) + "/" if "/" in address else ""
+    if not address or address.endswith("/"):
+        return address
+    folder = posixpath.dirname(address)
+    return f"{folder}/" if folder else ""
 
 
 def _relative_url(folder: str, to: str) -> str:

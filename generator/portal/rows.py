@@ -32,11 +32,13 @@ class Row:
     codes: dict[str, str]  # filter name → code (``data-…`` of the row)
 
 
+# The title first, then what a reader looks for next: on a phone the cells follow one another
+# in this order, each with its column's name.
 LIST_COLUMNS = (
-    Column("id", "编号", "nowrap"),
     Column("title", "榜单名称", "link"),
     Column("status", "状态"),
     Column("subsidy", "财政资助", "nowrap"),
+    Column("id", "编号", "nowrap"),
     Column("industry", "所属产业"),
     Column("grade", "等级"),
     Column("deadline", "申报截止", "nowrap"),
@@ -44,18 +46,18 @@ LIST_COLUMNS = (
 )
 NOTICE_COLUMNS = (
     Column("title", "公示", "link"),
+    Column("state", "状态"),
     Column("winners", "入选单位"),
     Column("start", "公示开始", "nowrap"),
     Column("end", "公示结束", "nowrap"),
-    Column("state", "状态"),
     Column("outcome", "结果"),
 )
 PROJECT_COLUMNS = (
-    Column("id", "编号", "nowrap"),
     Column("title", "项目", "link"),
     Column("status", "状态"),
     Column("subsidy", "财政资助", "nowrap"),
     Column("paid", "已拨付", "nowrap"),
+    Column("id", "编号", "nowrap"),
     Column("lead", "承担单位"),
 )
 

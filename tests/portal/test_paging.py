@@ -79,7 +79,7 @@ def test_split_index_pages_keep_every_list_once_and_stay_out_of_the_nav(corpus) 
 def test_one_page_index_rows_carry_their_filter_codes(corpus) -> None:  # type: ignore[no-untyped-def]
     page = paged_pages(corpus, 300)["lists/index.md"].markdown
     assert "data-manifest" not in page
-    assert 'data-industry="生命健康" data-grade="major" data-status="published"' in page
+    assert '<tr data-industry="生命健康" data-grade="major" data-status="published">' in page  # the codes of the filters shown
     assert '<option value="major">重大项目</option>' in page and '<option value="awarded">已揭榜</option>' in page
 
 
@@ -90,12 +90,24 @@ def test_filter_data_has_every_list_in_chunks_with_counts(corpus, monkeypatch: p
     files = dict(indexes.filter_files(view, 2))
     manifest = json.loads(files["lists/filter/manifest.json"])
     assert manifest["root"] == "../../" and manifest["filters"] == ["industry", "grade", "status"]
-    assert [c["key"] for c in manifest["columns"]] == ["id", "title", "status", "subsidy", "industry", "grade", "deadline", "bids"]
+    assert [c["key"] for c in manifest["columns"]] == ["title", "status", "subsidy", "id", "industry", "grade", "deadline", "bids"]
     assert [c["rows"] for c in manifest["chunks"]] == [2, 1]
     assert manifest["chunks"][0]["facets"]["grade"] == {"key": 1, "major": 1}
     rows = [r for c in manifest["chunks"] for r in json.loads(files[f"lists/filter/{c['file']}"])]
     assert [r[0] for r in rows] == ["lists/L-2024-001/", "lists/L-2024-004/", "lists/L-2024-005/"]
-    assert rows[1][1:] == ["L-2024-004", "医疗器械低温等离子灭菌设备研制", "征集中", "30 万元", "生命健康", "重大项目", "2024年7月31日", "1", "生命健康", "major", "published"]
+    assert rows[1][1:] == [
+        "医疗器械低温等离子灭菌设备研制",
+        "征集中",
+        "30 万元",
+        "L-2024-004",
+        "生命健康",
+        "重大项目",
+        "2024年7月31日",
+        "1",
+        "生命健康",
+        "major",
+        "published",
+    ]
     offline = dict(indexes.filter_files(view, 2, use_directory_urls=False))
     assert json.loads(offline["lists/filter/1.json"])[0][0] == "lists/L-2024-001.html"
 
@@ -120,12 +132,21 @@ def log_entry(day: dt.date, records: int, changes: int = 0) -> LogEntryView:
 def test_a_long_decision_log_is_split_by_year_and_an_entry_into_parts(corpus) -> None:  # type: ignore[no-untyped-def]
     log = DecisionLogView((log_entry(dt.date(2025, 1, 5), 1), log_entry(dt.date(2024, 6, 1), 7), log_entry(dt.date(2024, 5, 1), 1, 2)))
     found = paged_pages(corpus, 5, Providers(None, lambda public: log))
-    assert [u for u in found if u.startswith("decisions")] == ["decisions.md", "decisions/2025.md", "decisions/2024.md", "decisions/2024-2.md", "decisions/2024-3.md"]
+    assert [u for u in found if u.startswith("decisions")] == [
+        "decisions.md",
+        "decisions/2025.md",
+        "decisions/2024.md",
+        "decisions/2024-2.md",
+        "decisions/2024-3.md",
+    ]
     assert not any(found[u].in_nav for u in found if u.startswith("decisions/"))
     landing = found["decisions.md"].markdown
     assert "共 3 项决定，按年度由近及远分页列出" in landing
     assert "| [2025年](decisions/2025.md) | 1 项 | 1 页 |" in landing
-    assert "| [2024年](decisions/2024.md) | 2 项 | 共 3 页： [1](decisions/2024.md) [2](decisions/2024-2.md) [3](decisions/2024-3.md) |" in landing
+    assert (
+        "| [2024年](decisions/2024.md) | 2 项 | 共 3 页： [1](decisions/2024.md) [2](decisions/2024-2.md) [3](decisions/2024-3.md) |"
+        in landing
+    )
     first = text(found["decisions/2024.md"])
     assert "决策记录：2024年（第 1 页）" in first and "（共 7 条记录，第 1/2 部分）" in first and "非公开记录" not in first
     assert first.count("L-2024-001：修改") == 4

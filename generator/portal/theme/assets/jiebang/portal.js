@@ -77,7 +77,6 @@
       var head = t.createTHead().insertRow();
       manifest.columns.forEach(function (c) {
         var th = document.createElement("th");
-        th.className = "jb-c-" + c.key;
         th.textContent = c.title;
         head.appendChild(th);
       });
@@ -91,7 +90,7 @@
       tr.hidden = hidden;
       manifest.columns.forEach(function (c, i) {
         var td = tr.insertCell();
-        td.className = "jb-c-" + c.key + (c.kind === "nowrap" ? " jb-nowrap" : "");
+        if (c.kind === "nowrap") td.className = "jb-nowrap";
         td.setAttribute("data-label", c.title);
         var text = String(r[i + 1]);
         if (c.kind === "link") {
