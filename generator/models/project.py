@@ -7,7 +7,6 @@ from typing import Literal
 
 from generator.models.common import ID_PATTERNS, F, Money, Record, Ref, Strict
 
-
 ProjectStatus = Literal["in-progress", "succeeded", "failed", "terminated"]
 # One Chinese name per status, everywhere: the portal, the open-data dictionary, history texts.
 PROJECT_STATUS_LABELS: dict[str, str] = {"in-progress": "实施中", "succeeded": "验收通过", "failed": "未通过验收", "terminated": "已终止"}

@@ -7,14 +7,25 @@ as annexes; a call with many lists has them in volumes of ``ANNEX_LISTS``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from generator.models import Call
 from generator.portal import filters, views
 from generator.portal.paging import Paged, paginate
-from generator.portal.rows import LIST_COLUMNS, NOTICE_COLUMNS, PROJECT_COLUMNS, list_row, notice_row, project_row, record_year
+from generator.portal.rows import (
+    LIST_COLUMNS,
+    NOTICE_COLUMNS,
+    PROJECT_COLUMNS,
+    Column,
+    Row,
+    list_row,
+    notice_row,
+    project_row,
+    record_year,
+)
 from generator.public.view import PublicView
 
 Job = tuple[str, str, str | None, dict[str, Any]]
@@ -30,32 +41,37 @@ def lists_index(view: PublicView, size: int) -> Paged[Any]:
 def list_jobs(view: PublicView, size: int) -> Iterator[Job]:
     """The 榜单 index with its filters, and its year pages."""
     lists = lists_index(view, size)
-    chosen = filters.list_filters(view)
-    common = {"columns": LIST_COLUMNS, "paged": lists}
-    rows = [list_row(view, lst) for lst in lists.items] if lists.whole else []
-    yield "lists.md.j2", lists.uri, None, {**common, "rows": rows, "filters": chosen, "manifest": filters.manifest_path(lists.uri)}
-    for sheet in lists.sheets:
-        yield "sheet.md.j2", sheet.uri, None, {**common, "sheet": sheet, "rows": [list_row(view, lst) for lst in sheet.items], "title": "榜单"}
+    extra = {"filters": filters.list_filters(view), "manifest": filters.manifest_path(lists.uri)}
+    yield from _index_jobs("lists.md.j2", "榜单", lists, LIST_COLUMNS, partial(list_row, view), extra)
 
 
 def notice_jobs(view: PublicView, size: int) -> Iterator[Job]:
     """The 公示 index (those in their window first), and its year pages."""
     notices = paginate("notices/index.md", view.notices, _notice_year, size)
-    common = {"columns": NOTICE_COLUMNS, "paged": notices}
     current = [notice_row(view, n) for n in views.current_notices(view)]
-    yield "notices.md.j2", notices.uri, None, {**common, "current": current, "rows": [notice_row(view, n) for n in notices.items] if notices.whole else []}
-    for sheet in notices.sheets:
-        yield "sheet.md.j2", sheet.uri, None, {**common, "sheet": sheet, "rows": [notice_row(view, n) for n in sheet.items], "title": "公示"}
+    yield from _index_jobs("notices.md.j2", "公示", notices, NOTICE_COLUMNS, partial(notice_row, view), {"current": current})
 
 
 def project_jobs(view: PublicView, size: int) -> Iterator[Job]:
     """The 项目 index, and its year pages."""
     ordered = sorted(view.projects, key=lambda p: (-record_year(p.id), p.id))
     projects = paginate("projects/index.md", ordered, lambda p: record_year(p.id), size)
-    common = {"columns": PROJECT_COLUMNS, "paged": projects}
-    yield "projects.md.j2", projects.uri, None, {**common, "rows": [project_row(view, p) for p in projects.items] if projects.whole else []}
-    for sheet in projects.sheets:
-        yield "sheet.md.j2", sheet.uri, None, {**common, "sheet": sheet, "rows": [project_row(view, p) for p in sheet.items], "title": "项目"}
+    yield from _index_jobs("projects.md.j2", "项目", projects, PROJECT_COLUMNS, partial(project_row, view))
+
+
+def _index_jobs(
+    template: str,
+    title: str,
+    paged: Paged[Any],
+    columns: tuple[Column, ...],
+    row: Callable[[Any], Row],
+    extra: dict[str, Any] | None = None,
+) -> Iterator[Job]:
+    """An index page (its rows when they fit, else its years) and each year page (``sheet.md.j2``)."""
+    common = {"columns": columns, "paged": paged}
+    yield template, paged.uri, None, {**common, **(extra or {}), "rows": [row(i) for i in paged.items] if paged.whole else []}
+    for sheet in paged.sheets:
+        yield "sheet.md.j2", sheet.uri, None, {**common, "sheet": sheet, "rows": [row(i) for i in sheet.items], "title": title}
 
 
 def _notice_year(notice: Any) -> int:
@@ -107,10 +123,14 @@ def pieces(entry: Any, size: int) -> list[Piece]:
 UNAPPROVED_SHOWN = 20  # unapproved changes named on the decision log's first page; the rest on their year pages
 
 
+def _decision_year(piece: Piece) -> int:
+    return int(piece.entry.decision.date.year)
+
+
 def decision_jobs(log: Any, size: int) -> Iterator[Job]:
     """The 决策记录: every approved change, newest first, by year and in pages of ``size`` rows."""
     found = [p for e in log.entries for p in pieces(e, size)]
-    paged = paginate("decisions.md", found, lambda p: p.entry.decision.date.year, size, lambda p: p.rows, lambda ps: sum(p.part == 1 for p in ps))
+    paged = paginate("decisions.md", found, _decision_year, size, rows=lambda p: p.rows, count=lambda ps: sum(p.part == 1 for p in ps))
     yield "decisions.md.j2", paged.uri, None, {"decisions": log, "paged": paged, "unapproved_shown": UNAPPROVED_SHOWN}
     for sheet in paged.sheets:
         yield "decisions_page.md.j2", sheet.uri, None, {"decisions": log, "paged": paged, "sheet": sheet}

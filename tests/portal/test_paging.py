@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from benchmarks import synth
 from generator.history.provider import Change, Decision, DecisionLogView, LogEntryView, LogRecordView
 from generator.portal import filters, indexes, views
 from generator.portal.pages import Page, Providers, environment, nav, render_pages
@@ -64,7 +66,12 @@ def test_split_index_pages_keep_every_list_once_and_stay_out_of_the_nav(corpus) 
     found = paged_pages(corpus, 2)
     sheets = [u for u in found if u.startswith("lists/2024")]
     assert sheets == ["lists/2024.md", "lists/2024-2.md"]
-    listed = [rid for u in sheets for rid in ("L-2024-001", "L-2024-004", "L-2024-005") if f"{rid}</td>" in found[u].markdown.replace("&#45;", "-")]
+    listed = [
+        rid
+        for u in sheets
+        for rid in ("L-2024-001", "L-2024-004", "L-2024-005")
+        if f"{rid}</td>" in found[u].markdown.replace("&#45;", "-")
+    ]
     assert sorted(listed) == ["L-2024-001", "L-2024-004", "L-2024-005"]  # each list on exactly one page
     assert not any(found[u].in_nav for u in sheets)
     assert [e for e in nav(found.values(), []) if "lists/index.md" in e.values()] == [{"榜单": "lists/index.md"}]
@@ -165,3 +172,39 @@ def test_a_call_with_many_lists_prints_its_annexes_in_volumes(corpus, monkeypatc
     assert not volume.in_nav and volume.record is None
     shown = text(volume)
     assert "附件第 2 册" in shown and "附件2：编码器标定装置" in shown and "一、最终用户（需求单位）" in shown
+
+
+INDEX_PAGE = re.compile(r"((lists|notices|projects)/(index|\d{4}(-\d+)?)|decisions(/\d{4}(-\d+)?)?)\.md")
+
+
+def test_a_large_programme_has_no_heavy_index_or_decision_page(tmp_path: Path) -> None:
+    """A programme of 120 lists and a decision log of 300 decisions, with pages of 30 rows:
+    no index or decision-log page holds more than 30 rows or 30 KB, and every list, 公示,
+    project and decided record is on exactly one of them (the filters' data on all of them)."""
+    synth.write_programme(tmp_path, 120)
+    view = PublicView(load_tree(tmp_path).corpus, synth.NOW)
+    ids = [lst.id for lst in view.lists]
+    change = Change("status", "状态", "changed", "approved", "published")
+    imported = LogEntryView(log_entry(dt.date(2024, 1, 2), 0).decision, tuple(LogRecordView(i, "list", "新建", ()) for i in ids), 0)
+    later = [
+        LogEntryView(
+            log_entry(dt.date(2026 - n % 3, 1 + n % 12, 1 + n % 28), 0).decision,
+            (LogRecordView(ids[n % len(ids)], "list", "修改", (change,)),),
+            0,
+        )
+        for n in range(300)
+    ]
+    log = DecisionLogView((*sorted(later, key=lambda e: e.decision.date, reverse=True), imported))
+    found = render_pages(view, environment(), Providers(None, lambda public: log), page_rows=30)
+    index = {p.uri: p.markdown for p in found if INDEX_PAGE.fullmatch(p.uri)}
+    assert sum(len(m.encode()) for u, m in index.items() if u.startswith("lists/")) > 60 * 1024  # one page would be heavy
+    for uri, page in index.items():
+        rows = len(re.findall(r"^ *- .*：", page, re.M)) if uri.startswith("decisions") else page.count("<tr") - page.count("<thead>")
+        assert rows <= 30 and len(page.encode()) <= 30 * 1024, (uri, rows, len(page.encode()))
+    for folder, records in (("lists", view.lists), ("notices", view.notices), ("projects", view.projects)):
+        shown = [r.id for r in records for u, m in index.items() if u.startswith(f"{folder}/") and r.id in m.replace("&#45;", "-")]
+        assert sorted(shown) == sorted(r.id for r in records), folder
+    decided = sum(len(re.findall(r"^- .*：(新建|修改)$", m, re.M)) for u, m in index.items() if u.startswith("decisions/"))
+    assert decided == len(ids) + 300
+    manifest = json.loads(dict(indexes.filter_files(view, 30))["lists/filter/manifest.json"])
+    assert sum(c["rows"] for c in manifest["chunks"]) == len(ids)
