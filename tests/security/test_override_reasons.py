@@ -12,20 +12,16 @@ import pytest
 from generator.changes import validate_change
 from generator.diagnostics import ERROR, INFO
 from tests.changes.test_changes import TODAY, commit, event
-from tests.conftest import git, make_records
+from tests.conftest import git
 
 LIST = "records/lists/L-2024-001.yaml"
 TAKEDOWN = {LIST: [["restricted: false", "restricted: true"]]}
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    root = make_records(tmp_path / "repo")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "Initial records", date="2024-05-30T09:00:00+08:00")
-    git(root, "checkout", "-q", "-b", "change")
-    return root
+def repo(committed: Path) -> Path:
+    git(committed, "checkout", "-q", "-b", "change")
+    return committed
 
 
 def levels(root: Path, tmp_path: Path, reason: str) -> tuple[list[str], list[str]]:
