@@ -189,3 +189,12 @@ def test_a_failed_demo_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest
     code, out = run("demo", str(tmp_path / "demo"))
     assert code == 2 and "找不到 ssh-keygen" in out
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_officials_guide_cites_the_demo_pull_requests_it_names(demo: Path) -> None:
+    """docs/officials.md points at the demo's pull requests as examples: they are the ones it says."""
+    guide = (REPO / "docs" / "officials.md").read_text(encoding="utf-8")
+    merges = git_text(demo, "log", "--first-parent", "--format=%s")
+    for number, stage in ((63, "takedown"), (66, "amendment"), (72, "withdrawn"), (78, "objection"), (80, "publicity-end")):
+        assert f"PR #{number}" in guide
+        assert f"Merge pull request #{number} from kjj/{stage}-" in merges
