@@ -5,7 +5,9 @@ only what is still public now. So HEAD is consulted as well:
 
 - every record of the earlier revision that is not public at HEAD (restricted since, deleted
   since, no longer selected, …) is withheld, with everything that depends on it
-  (``PublicView(withheld=…)``);
+  (``PublicView(withheld=…)``); a record public at neither time (a need, an unselected bid, a
+  milestone check's review) is not withheld, so the public view counts and reads it as it does
+  now (the number of bids on a list, a milestone's check result) — :func:`withheld_then`;
 - every text is cleaned as history is (:func:`generator.history.public.scrub`, and the texts
   HEAD's redaction record withholds): personal data removed since never comes back.
 """
@@ -31,6 +33,7 @@ from generator.models.refs import references as refs
 from generator.public.leaks import NOT_RECORDS, Secrets
 from generator.public.redact import SKIPPED_KEYS, Redactor
 from generator.public.view import PublicView
+from generator.public.visibility import public_ids, restricted_ids
 from generator.records.tree import load_at
 
 
@@ -50,7 +53,7 @@ def present(root: Path, past: Corpus, day: dt.date) -> Present:
     head = load_at(src, "HEAD").corpus
     stamp = head_time(root)
     now = PublicView(head, max(day, dt.datetime.fromtimestamp(stamp, SHANGHAI).date() if stamp else day))
-    withheld = frozenset(r.id for r in past if r.kind not in NOT_RECORDS and r.id not in now.ids)
+    withheld = withheld_then(past, day, now)
     then = PublicView(past, day, withheld)
     secrets = Secrets.of(then, now=now)
     redacted = redacted_texts(build_index(src, "HEAD"), Reader(src), head)
@@ -58,6 +61,15 @@ def present(root: Path, past: Corpus, day: dt.date) -> Present:
     if broken:  # withheld whole: what identifies them is secret too
         secrets = Secrets.of(PublicView(past, day, withheld | broken), now=now)
     return Present(withheld | broken, redacted, secrets, corpus)
+
+
+def withheld_then(past: Corpus, day: dt.date, now: PublicView) -> frozenset[str]:
+    """The records of an earlier revision that a view of it on ``day`` may not show because of
+    what ``now`` says: those restricted now (or depending on a restricted record), those gone
+    since, and those the earlier records make public on ``day`` that are not public now."""
+    hidden_now = restricted_ids(now.corpus, now.withheld)
+    gone = frozenset(r.id for r in past if r.kind not in NOT_RECORDS and (r.id in hidden_now or r.id not in now.corpus.by_id))
+    return gone | frozenset(i for i in public_ids(past, day, gone) if i not in now.ids)
 
 
 def cleaned(corpus: Corpus, shown: frozenset[str], redactor: Redactor) -> tuple[Corpus, frozenset[str]]:
