@@ -239,6 +239,18 @@ class GitRecords:
             raise TooLarge(sha, stream.size, limit)
         return bytes(stream.read())
 
+    def hash_files(self, paths: Iterable[str]) -> dict[str, str]:
+        """The blob ids that files of the work tree (repo-relative paths) have as ``git add``
+        would store them (``git hash-object``: nothing is written); unreadable ones are left out."""
+        wanted = [p for p in dict.fromkeys(paths) if "\n" not in p and (self.root / p).is_file()]
+        if not wanted:
+            return {}
+        proc = subprocess.run(
+            ["git", "hash-object", "--stdin-paths"], cwd=self.root, input="\n".join(wanted).encode() + b"\n", capture_output=True
+        )
+        shas = proc.stdout.decode("ascii", "replace").split()
+        return dict(zip(wanted, shas, strict=True)) if proc.returncode == 0 and len(shas) == len(wanted) else {}
+
     def sizes(self, shas: Iterable[str]) -> dict[str, int]:
         """The sizes of objects, from one ``git cat-file --batch-check`` (nothing is read)."""
         wanted = list(dict.fromkeys(shas))
