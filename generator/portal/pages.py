@@ -18,11 +18,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator import export
 from generator.models.common import RECORD_ID
 from generator.models.programme import percent as share_percent
 from generator.parallel import parallel_map
-from generator.portal import indexes, labels, views
+from generator.portal import dictionary, indexes, labels, views
 from generator.portal.paging import PAGE_ROWS, page_url, window
 from generator.portal.text import cn_date, escape, paragraphs, percent, sanitised_markdown, yuan
 from generator.public.view import PublicView
@@ -38,10 +37,12 @@ DecisionsProvider = Callable[[frozenset[str]], Any]  # public ids → the decisi
 class Providers:
     """Optional data from git history. ``history`` fills the 历史 section of each record
     page (rendered by ``history.md.j2``); ``decisions`` fills the 决策记录 page
-    (``decisions.md.j2``). Both None: the section and the page are left out."""
+    (``decisions.md.j2``). Both None: the section and the page are left out. ``ocds_note``:
+    why the OCDS releases have no history (the 开放数据 page says so)."""
 
     history: HistoryProvider | None = None
     decisions: DecisionsProvider | None = None
+    ocds_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -198,8 +199,7 @@ def _jobs(view: PublicView, providers: Providers, page_rows: int) -> Iterator[tu
     yield "calls.md.j2", "calls/index.md", None, {}
     yield from indexes.notice_jobs(view, page_rows)
     yield from indexes.project_jobs(view, page_rows)
-    data = {"tables": export.TABLES, "fields": export.field_docs(), "format": export.FORMAT, "version": export.VERSION}
-    yield "data.md.j2", "data.md", None, data
+    yield "data.md.j2", "data.md", None, dictionary.page_data(view, providers.ocds_note)
     program = view.program
     catalogue = render_catalogue("markdown", program.policy.citations if program else None, program.basis if program else None)
     head, _, rules = example_ids(catalogue).partition("\n## ")

@@ -20,6 +20,7 @@ import pytest
 
 from generator.portal.build import build_portal, publish
 from generator.portal.pipeline import PortalBuild
+from generator.records.demo import create_demo
 from tests.conftest import REPO
 from tests.history.history_repo import build_history_repo
 from tests.portal.conftest import AS_OF, build
@@ -204,11 +205,13 @@ def test_call_prints_as_a_clean_a4_document(page: Any, portal: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo() -> Iterator[tuple[Path, str]]:
-    """The shipped records/ built into public/ (what ``bash .ci/build`` does), served."""
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The generated demo repository built into public/ (what ``bash .ci/build`` does), served."""
     if not (REPO / "records" / "program.yaml").is_file():
         pytest.skip("the demo records are not in this checkout")
-    site = build_portal(REPO)
+    root = tmp_path_factory.mktemp("demo") / "demo"
+    create_demo(root)
+    site = build_portal(root, REPO / "public")
     server, url = serve(site)
     yield site, url
     server.shutdown()
