@@ -54,8 +54,11 @@ def demo(demos: dict[str, Path]) -> Path:
 
 @pytest.fixture(scope="session")
 def portal(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo's portal as ``bash .ci/build`` builds it: as of the last merge's day."""
-    return build_portal(demo, tmp_path_factory.mktemp("portal") / "public")
+    """The demo's portal as ``bash .ci/build`` builds it: as of the last merge's day (no
+    SOURCE_DATE_EPOCH, whatever another module's session fixture has set)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("SOURCE_DATE_EPOCH", raising=False)
+        return build_portal(demo, tmp_path_factory.mktemp("portal") / "public")
 
 
 def main_line(root: Path) -> list[tuple[str, str, dt.date]]:
