@@ -1,5 +1,6 @@
-"""Portal figures: ``jiebang build`` time per page as the set grows, and against plain
-mkdocs-material building the same pages written by hand.
+"""Portal figures: ``jiebang build`` time per page as the set grows, against plain
+mkdocs-material building the same pages written by hand, and the heaviest page of HTML
+(``--only pages`` measures that alone: one build per size).
 
 The reference pages are the portal's own Markdown: one build of the portal, with a
 MkDocs hook appended to its configuration, writes every page (generated or not) and the
@@ -15,6 +16,7 @@ post-build checks.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from functools import partial
@@ -49,8 +51,39 @@ def on_files(files, config):
 '''
 
 
+WEIGHT_TARGET = 500 * 1024  # bytes of HTML: no public page above this at 10,000 lists
+# The index pages and their year pages (lists/2024-2/index.html, decisions/2026/index.html).
+INDEX_PAGE = re.compile(r"(lists|notices|projects|decisions)(/\d{4}(-\d+)?)?/index\.html")
+
+
 def pages(site: Path) -> int:
     return sum(1 for _ in site.rglob("*.html"))
+
+
+def weight(site: Path, lists: int, files: int) -> Row:
+    """The heaviest HTML page of a built portal, with the page count and all pages' size."""
+    found = [(p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html")]
+    size, path = max(found)
+    index_size, index_path = max(f for f in found if INDEX_PAGE.fullmatch(f[1]))
+    note = (
+        f"{path}; heaviest index page {index_path} {index_size / 1024:,.0f} KB; "
+        f"{len(found):,} pages, {sum(s for s, _ in found) / 2**20:,.0f} MiB of HTML"
+    )
+    return Row("heaviest HTML page", label(lists, files), f"{size / 1024:,.0f} KB", "—", None, "< 500 KB", size < WEIGHT_TARGET, note)
+
+
+def page_weight_figures(ctx: Context) -> list[Row]:
+    """The heaviest page at every size up to --portal-max, one ``jiebang build`` each."""
+    if not available("generator.portal.build"):
+        return [Row("heaviest HTML page", "—", "not available yet: no `jiebang build`")]
+    rows = []
+    for lists in [n for n in ctx.sizes if n <= ctx.portal_max] or [min(ctx.sizes)]:
+        root, files = data.programme(ctx.work, lists)
+        data.committed(root)
+        out = ctx.work / f"portal-{lists}"
+        run([*JIEBANG, "build", "--root", str(root), "--out", str(out)], env={"SOURCE_DATE_EPOCH": EPOCH})
+        rows.append(weight(out, lists, files))
+    return rows
 
 
 def reference_site(ctx: Context, root: Path, lists: int) -> Path:
@@ -124,6 +157,7 @@ def portal_figures(ctx: Context) -> list[Row]:
         plain = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(ref_yml)]
         ours, theirs = ctx.rounds(repeat_for(ctx, files), partial(_seconds, build, env), partial(_seconds, plain, env))
         count, ref_count = pages(out), pages(ref_yml.parent / "site")
+        heaviest = weight(out, lists, files)
         per_page[lists] = ours.median / count
         growth = per_page[lists] / per_page[sizes[0]]
         last = lists == sizes[-1] and len(sizes) > 1
@@ -152,6 +186,7 @@ def portal_figures(ctx: Context) -> list[Row]:
                 f"jiebang build includes checking the records; {len(ours.values)} run(s)",
             )
         )
+        rows.append(heaviest)
     return rows
 
 

@@ -1,6 +1,7 @@
 """Run the benchmarks and print a Markdown table of medians and ratios.
 
     python -m benchmarks.run [--sizes 100,1000,10000] [--repeat N] [--quick] [--only validate,history] [--federation 100x1000]
+    python -m benchmarks.run --only pages     # the heaviest HTML page at each size, one build each
 
 Every figure is a ratio against a reference run in the same invocation (what a user
 would otherwise run), with medians of ``--repeat`` runs taken alternately. Record sets
@@ -20,7 +21,7 @@ from pathlib import Path
 from benchmarks.federation import federation_figures
 from benchmarks.figures import Context, Row, base_figures, history_figures, validate_figures
 from benchmarks.measure import machine
-from benchmarks.portal import portal_figures
+from benchmarks.portal import page_weight_figures, portal_figures
 
 DEFAULT_WORK = Path(__file__).parent / "out"
 PACKAGE = Path(__file__).parent.parent / "generator"
@@ -30,7 +31,9 @@ FIGURES: list[tuple[str, Callable[[Context], list[Row]]]] = [
     ("portal", portal_figures),
     ("history", history_figures),
     ("federation", federation_figures),
+    ("pages", page_weight_figures),
 ]
+ON_REQUEST = {"pages"}  # run only when named in --only: the portal figures already report it
 
 
 def table(rows: list[Row]) -> str:
@@ -80,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     started = time.perf_counter()
     for name, figure in FIGURES:
-        if wanted and name not in wanted:
+        if (wanted and name not in wanted) or (not wanted and name in ON_REQUEST):
             continue
         print(f"… {name}", file=sys.stderr, flush=True)
         rows.extend(figure(ctx))

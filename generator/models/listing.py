@@ -11,6 +11,17 @@ from generator.models.common import ID_PATTERNS, UNIT_TYPE_HELP, BidderKind, F, 
 from generator.models.program import SCOPE_HELP, Program, Scope
 
 ListStatus = Literal["draft", "argued", "approved", "published", "closed", "awarded", "unclaimed", "withdrawn"]
+# One Chinese name per status, everywhere: the portal, the open-data dictionary, history texts.
+LIST_STATUS_LABELS: dict[str, str] = {
+    "draft": "草拟",
+    "argued": "已论证",
+    "approved": "已确定",
+    "published": "征集中",
+    "closed": "已截止",
+    "awarded": "已揭榜",
+    "unclaimed": "无人揭榜",
+    "withdrawn": "已撤回",
+}
 
 # The lifecycle of SPEC §3: every legal move of a list's status.
 LIST_EDGES: frozenset[tuple[str, str]] = frozenset(
@@ -116,10 +127,7 @@ class ChallengeList(Record):
     id: str = F("榜单编号", "L-年份-三位序号，如 L-2024-003", pattern=ID_PATTERNS["list"])
     title: Text = F("榜单名称")
     grade: str = F("项目等级", "方案 policy.grades 中的代码：key 重点 | major 重大")
-    status: ListStatus = F(
-        "状态",
-        "draft 草拟 | argued 已论证 | approved 已确定 | published 已发布 | closed 已截止 | awarded 已揭榜 | unclaimed 无人揭榜 | withdrawn 已撤回",
-    )
+    status: ListStatus = F("状态", " | ".join(f"{code} {label}" for code, label in LIST_STATUS_LABELS.items()))
     needs: list[NeedRef] = F("来源需求", "需求编号 N-年份-三位序号", min_length=1, examples=[["N-2024-004"]])
     end_user: Unit = F("最终用户（需求单位）")
     industry: Text = F("所属产业")

@@ -7,6 +7,10 @@ from typing import Literal
 
 from generator.models.common import ID_PATTERNS, F, Money, Record, Ref, Strict
 
+ProjectStatus = Literal["in-progress", "succeeded", "failed", "terminated"]
+# One Chinese name per status, everywhere: the portal, the open-data dictionary, history texts.
+PROJECT_STATUS_LABELS: dict[str, str] = {"in-progress": "实施中", "succeeded": "验收通过", "failed": "未通过验收", "terminated": "已终止"}
+
 
 class Agreement(Strict, title="任务书"):
     signed: dt.date = F("任务书签订日期")
@@ -30,7 +34,5 @@ class Project(Record):
     review: str = Ref("揭榜评审", "选中本申报的 bid-review 评审编号", "review", "R-2024-006")
     agreement: Agreement = F("任务书")
     subsidy_cny: Money = F("财政资助（元）")
-    status: Literal["in-progress", "succeeded", "failed", "terminated"] = F(
-        "状态", "in-progress 实施中 | succeeded 验收通过 | failed 未通过 | terminated 已终止"
-    )
+    status: ProjectStatus = F("状态", " | ".join(f"{code} {label}" for code, label in PROJECT_STATUS_LABELS.items()))
     outcome: Outcome | None = F("结题情况", "succeeded 或 failed 时填写", default=None)

@@ -40,6 +40,7 @@ LOADS = frozenset({"stylesheet", "icon", "preload", "modulepreload", "prefetch",
 BEFORE_POLICY = frozenset({"title", "script", "link", "style", "base", "meta"})  # none may come before the policy
 WATCHED = FORBIDDEN | {"form", "script"}  # elements wrong even without an attribute
 SEARCH_FORM = {"class": "md-search__form", "name": "search"}  # mkdocs-material's search box: no action, submits nowhere
+ERROR_PAGES = frozenset({"404.html"})  # served at any address below the site: "../" may lead up to its root
 PARALLEL_FILES = 200  # below this, starting workers costs more than checking on one core
 
 
@@ -121,6 +122,8 @@ def _in_site(url: str, name: str, base: str) -> str | None:
             return None
         path = posixpath.normpath(path[len(base) :] or ".")
     else:
+        while name in ERROR_PAGES and path.startswith("../"):
+            path = path[3:]
         path = posixpath.normpath(posixpath.join(posixpath.dirname(name), path))
     return None if path == ".." or path.startswith("../") else path
 

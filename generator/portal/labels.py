@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from generator.models import ChallengeList
 from generator.models.common import BIDDER_KIND_LABELS, BIDDER_TYPE_LABELS
+from generator.models.listing import LIST_STATUS_LABELS
+from generator.models.project import PROJECT_STATUS_LABELS
 from generator.models.review import TYPE_LABELS
 
-LIST_STATUS = {
-    "draft": "草拟",
-    "argued": "已论证",
-    "approved": "已确定",
-    "published": "征集中",
-    "closed": "已截止",
-    "awarded": "已揭榜",
-    "unclaimed": "无人揭榜",
-    "withdrawn": "已撤回",
-}
-PROJECT_STATUS = {"in-progress": "实施中", "succeeded": "验收通过", "failed": "未通过验收", "terminated": "已终止"}
+LIST_STATUS = LIST_STATUS_LABELS
+# What the portal shows of a public list: its status, except that a published list whose call
+# has not opened yet is 即将受理 and one whose call has closed is 已截止 (closed) until its record
+# moves on. One code and one label per state; filter links take either (?status=closed).
+LIST_STATE = {"upcoming": "即将受理", **{s: LIST_STATUS[s] for s in ("published", "closed", "awarded", "unclaimed", "withdrawn")}}
+PROJECT_STATUS = PROJECT_STATUS_LABELS
 UNIT_TYPE = BIDDER_TYPE_LABELS
 SCOPE = {"district": "区内", "municipal": "市内", "provincial": "省内", "national": "全国", "global": "全球"}
 MODE = {"government-led": "政府主导型", "enterprise-led": "企业主导型", "collaborative": "政产学合作型"}

@@ -21,7 +21,8 @@ from markupsafe import Markup
 from generator.models.common import RECORD_ID
 from generator.models.programme import percent as share_percent
 from generator.parallel import parallel_map
-from generator.portal import dictionary, labels, views
+from generator.portal import dictionary, indexes, labels, views
+from generator.portal.paging import PAGE_ROWS, page_url, window
 from generator.portal.text import cn_date, escape, paragraphs, percent, sanitised_markdown, yuan
 from generator.public.view import PublicView
 from generator.rules.catalogue import render as render_catalogue
@@ -95,8 +96,9 @@ def environment(override_dirs: Sequence[Path] = ()) -> jinja2.Environment:
         field_title=labels.field_title,
         anchor=_anchor,
         is_web_url=lambda url: isinstance(url, str) and url.startswith(("https://", "http://")),
+        nowrap=lambda value: Markup('<span class="jb-nowrap">') + escape(value) + Markup("</span>"),
     )
-    env.globals.update(labels=labels, views=views, link=_link, page_link=_page_link)
+    env.globals.update(labels=labels, views=views, link=_link, page_link=_page_link, href=_href, site_href=_site_href, window=window)
     return env
 
 
@@ -132,44 +134,82 @@ def _page_link(ctx: jinja2.runtime.Context, uri: str, text: Any) -> Markup:
     return Markup(f"[{escape(text)}]({relative(ctx['page_uri'], uri)})")
 
 
+@jinja2.pass_context
+def _href(ctx: jinja2.runtime.Context, uri: str, anchor: str | None = None) -> Markup:
+    """A link from the current page to the page ``uri`` for raw HTML, which MkDocs does not
+    rewrite: relative to the page's address, not its source."""
+    to = _address(uri, ctx["directory_urls"])
+    return Markup(escape(_relative_url(_folder(ctx["page_uri"], ctx["directory_urls"]), to) + (f"#{anchor}" if anchor else "")))
+
+
+@jinja2.pass_context
+def _site_href(ctx: jinja2.runtime.Context, path: str) -> Markup:
+    """A link from the current page to a file of the site (``lists/filter/manifest.json``)."""
+    return Markup(escape(_relative_url(_folder(ctx["page_uri"], ctx["directory_urls"]), path)))
+
+
+def _address(uri: str, directory_urls: bool) -> str:
+    """A docs-relative page's address in the site; a file's, when opened from disk."""
+    return page_url(uri, True) if directory_urls else uri.removesuffix(".md") + ".html"
+
+
+def _folder(uri: str, directory_urls: bool) -> str:
+    """The folder a page's relative links start from ('' at the site's root, else ending with /)."""
+    address = _address(uri, directory_urls)
+    if not address or address.endswith("/"):
+        return address
+    folder = posixpath.dirname(address)
+    return f"{folder}/" if folder else ""
+
+
+def _relative_url(folder: str, to: str) -> str:
+    rel = _relpath(to.rstrip("/") or ".", folder.rstrip("/") or ".")
+    return rel + "/" if to.endswith("/") or not to else rel
+
+
 PARALLEL_PAGES = 300  # below this, starting workers costs more than rendering on one core
 
 
-def render_pages(view: PublicView, env: jinja2.Environment, providers: Providers = Providers()) -> list[Page]:
-    """Every generated page: the index pages (in the nav) and one page per public record,
-    rendered on every core for a large portal (``parallel_map``)."""
-    common = {"view": view, "program": view.program, "as_of": view.as_of, "providers": providers}
-    jobs = list(_jobs(view, providers))
+def render_pages(
+    view: PublicView, env: jinja2.Environment, providers: Providers = Providers(), page_rows: int = PAGE_ROWS, directory_urls: bool = True
+) -> list[Page]:
+    """Every generated page: the sections (in the nav), the year pages of a long index
+    (``generator.portal.indexes``) and one page per public record, rendered on every core for
+    a large portal (``parallel_map``). ``directory_urls``: MkDocs' ``use_directory_urls``,
+    which links in raw HTML follow."""
+    common = {"view": view, "program": view.program, "as_of": view.as_of, "providers": providers, "directory_urls": directory_urls}
+    jobs = list(_jobs(view, providers, page_rows))
     for template in env.list_templates(extensions=["j2"]):
         env.get_template(template)  # compiled once, before any worker starts
+    sections = {uri for uri, _ in NAV}
 
     def page(job: tuple[str, str, str | None, dict[str, Any]]) -> Page:
         template, uri, record, extra = job
         history = providers.history(record) if providers.history and record else None
         text = env.get_template(template).render(**common, page_uri=uri, record_id=record, history=history, **extra)
-        return Page(uri, text, record is None, record)
+        return Page(uri, text, uri in sections, record)
 
     return parallel_map(page, jobs, min_items=PARALLEL_PAGES)
 
 
-def _jobs(view: PublicView, providers: Providers) -> Iterator[tuple[str, str, str | None, dict[str, Any]]]:
+def _jobs(view: PublicView, providers: Providers, page_rows: int) -> Iterator[tuple[str, str, str | None, dict[str, Any]]]:
     """(template, page uri, record id, extra context) of every page."""
     yield "home.md.j2", "index.md", None, {"figures": views.figures(view)}
-    yield "lists.md.j2", "lists/index.md", None, {}
+    yield from indexes.list_jobs(view, page_rows)
     yield "calls.md.j2", "calls/index.md", None, {}
-    yield "notices.md.j2", "notices/index.md", None, {}
-    yield "projects.md.j2", "projects/index.md", None, {}
+    yield from indexes.notice_jobs(view, page_rows)
+    yield from indexes.project_jobs(view, page_rows)
     yield "data.md.j2", "data.md", None, dictionary.page_data(view, providers.ocds_note)
     program = view.program
     catalogue = render_catalogue("markdown", program.policy.citations if program else None, program.basis if program else None)
     head, _, rules = example_ids(catalogue).partition("\n## ")
     yield "rules.md.j2", "rules.md", None, {"intro": Markup(head.partition("\n")[2]), "catalogue": Markup("## " + rules)}
     if providers.decisions:
-        yield "decisions.md.j2", "decisions.md", None, {"decisions": providers.decisions(view.ids)}
+        yield from indexes.decision_jobs(providers.decisions(view.ids), page_rows)
     for lst in view.lists:
         yield "list.md.j2", f"lists/{lst.id}.md", lst.id, {"lst": lst}
     for call in view.calls:
-        yield "call.md.j2", f"calls/{call.id}.md", call.id, {"call": call}
+        yield from indexes.call_jobs(view, call)
     for group in view.notice_pages:  # a batch 公示 (one notice, several reviews) is one page
         if len(group) == 1:
             yield "notice.md.j2", f"notices/{group[0].id}.md", group[0].id, {"notice": group[0]}

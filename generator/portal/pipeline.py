@@ -35,8 +35,9 @@ from generator.git.repo import DATE, GitRecords, head_time
 from generator.history.as_of import present
 from generator.history.provider import history_providers
 from generator.layout import RECORDS
-from generator.portal import atom, dictionary, ical
+from generator.portal import atom, dictionary, ical, indexes
 from generator.portal.pages import Page, Providers, RecordNotPublic, environment, render_pages
+from generator.portal.paging import PAGE_ROWS, page_url
 from generator.portal.text import cn_date
 from generator.public.leaks import Secrets
 from generator.public.view import PublicView, Target
@@ -86,13 +87,17 @@ class PortalBuild:
 
     ``revision``: read the records from git at this date or revision (``--as-of``), the
     work tree untouched; ``as_of``: the date to build for, when not the default above.
-    ``check``: refuse records with errors (``jiebang validate``)."""
+    ``check``: refuse records with errors (``jiebang validate``). ``page_rows``: rows of one
+    page of a long index (``generator.portal.paging``)."""
 
-    def __init__(self, root: Path, *, revision: str | None = None, as_of: dt.date | None = None, check: bool = True) -> None:
+    def __init__(
+        self, root: Path, *, revision: str | None = None, as_of: dt.date | None = None, check: bool = True, page_rows: int = PAGE_ROWS
+    ) -> None:
         self.root = root.resolve()
         self.revision = revision
         self.as_of = as_of
         self.check = check
+        self.page_rows = page_rows
 
     def run(self, site_url: str | None = None, use_directory_urls: bool = True) -> Built:
         """The whole build; ``site_url`` overrides the programme's ``portal.base_url``."""
@@ -101,9 +106,9 @@ class PortalBuild:
         view, secrets, redacted = self.public(loaded, day, commit)
         releases = self.releases(view, commit, secrets, redacted)
         providers, secrets = self.history(view, commit, secrets, redacted)
-        pages = self.pages(view, replace(providers, ocds_note=releases.note))
+        pages = self.pages(view, replace(providers, ocds_note=releases.note), use_directory_urls)
         url = site_url or web_url(view.program.portal.base_url if view.program else "") or "/"
-        files = data_files(view, url, use_directory_urls, releases)
+        files = data_files(view, url, use_directory_urls, releases) + indexes.filter_files(view, self.page_rows, use_directory_urls)
         epoch = source_epoch(self.root) if commit is None else None
         if epoch is None or dt.datetime.fromtimestamp(epoch, SHANGHAI).date() != view.as_of:
             epoch = int(dt.datetime.combine(view.as_of, dt.time(), SHANGHAI).timestamp())
@@ -155,11 +160,12 @@ class PortalBuild:
         note, when there is no history."""
         return ocds.releases_of(self.root, view, commit or "HEAD", secrets, redacted, view.corpus if commit is None else None)
 
-    def pages(self, view: PublicView, providers: Providers) -> list[Page]:
+    def pages(self, view: PublicView, providers: Providers, use_directory_urls: bool = True) -> list[Page]:
         """The generated pages; a broken template (a records repo may have its own) or a link
         to a record that is not public stops the build with the template's file and line."""
         try:
-            return render_pages(view, environment([self.root / "site" / "templates"]), providers)
+            env = environment([self.root / "site" / "templates"])
+            return render_pages(view, env, providers, self.page_rows, use_directory_urls)
         except jinja2.TemplateSyntaxError as exc:
             raise CannotRun(f"生成页面失败：{exc.filename or exc.name}:{exc.lineno}: {exc.message}") from exc
         except (jinja2.TemplateError, RecordNotPublic) as exc:
@@ -192,14 +198,6 @@ def open_data_files(view: PublicView, formats: tuple[str, ...], releases: ocds.R
     if "csv" in formats:
         out.append((dictionary.FILE, dictionary.csv_bytes(dictionary.dictionary(view))))
     return out
-
-
-def page_url(page: str, use_directory_urls: bool = True) -> str:
-    """The URL (relative to the site) of a docs-relative Markdown page, as MkDocs makes it."""
-    stem = page.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return f"{stem}/" if use_directory_urls else f"{stem}.html"
 
 
 def web_url(url: str) -> str | None:

@@ -33,6 +33,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.utils import normalize_url
 
 from generator.errors import CannotRun, RecordErrors
 from generator.portal.check import check_site
@@ -47,6 +48,7 @@ EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition", "toc")
 PACKAGE = Path(__file__).parent
 PACKAGE_DOCS = PACKAGE / "docs"
 THEME = PACKAGE / "theme"
+NOT_FOUND = "404.html"
 TOOLTIPS = "content.tooltips"  # mkdocs-material writes a tooltip's text (a title, an overflowing heading) as HTML
 
 
@@ -140,6 +142,16 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
         toc.setdefault("permalink", True)
         toc.setdefault("permalink_title", "本节链接")
         config.mdx_configs.setdefault("tables", {}).setdefault("use_align_attribute", True)  # align="…", not a style the policy blocks
+
+    def on_template_context(self, context: Any, /, *, template_name: str, config: MkDocsConfig) -> Any:
+        """404.html is served at any address, wherever the site is mounted: its links are
+        written from the site's root, not from ``site_url`` (MkDocs' way), and the theme's
+        ``notfound.js`` points them at the root it finds (``theme/404.html``)."""
+        if template_name == NOT_FOUND:
+            context["base_url"] = "."
+            context["extra_css"] = [normalize_url(path, None, ".") for path in config.extra_css]
+            context["extra_javascript"] = [normalize_url(str(script), None, ".") for script in config.extra_javascript]
+        return context
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         if self.failure is not None:  # only the theme's assets: every page is the error page

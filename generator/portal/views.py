@@ -14,7 +14,7 @@ from generator import dates
 from generator.models import Award, Bid, Call, ChallengeList, Policy, Project, Review
 from generator.models.listing import Amendment, Indicator, effective_issuer
 from generator.models.review import Publicity
-from generator.portal.labels import LIST_STATUS, PAYER_KIND, PUBLICITY_OUTCOME
+from generator.portal.labels import LIST_STATE, PAYER_KIND, PUBLICITY_OUTCOME
 from generator.public.view import PublicView
 
 
@@ -104,22 +104,22 @@ def current_notices(view: PublicView) -> list[Review]:
     return [n for n in view.notices if view.in_window(n)]
 
 
-def grade_label(view: PublicView, grade: str) -> str:
-    policy = view.corpus.policy
-    return policy.grades[grade].label if policy and grade in policy.grades else grade
-
-
-def status_label(view: PublicView, lst: ChallengeList) -> str:
-    """The list's status as the public reads it: a published list whose call has closed is
-    shown as 申报已截止 (until its record moves on to closed), one whose call has not yet
-    opened as 即将受理."""
+def list_state(view: PublicView, lst: ChallengeList) -> str:
+    """The list's state as the public reads it (a code of ``labels.LIST_STATE``): its status,
+    except that a published list whose call has closed is ``closed`` (until its record moves
+    on to closed) and one whose call has not opened yet is ``upcoming``."""
     call = view.call_of(lst)
     if lst.status == "published" and call is not None:
         if view.as_of > call.closes:
-            return "申报已截止"
+            return "closed"
         if view.as_of < call.opens:
-            return "即将受理"
-    return LIST_STATUS[lst.status]
+            return "upcoming"
+    return lst.status
+
+
+def status_label(view: PublicView, lst: ChallengeList) -> str:
+    """The list's state by its one Chinese name (``labels.LIST_STATE``)."""
+    return LIST_STATE[list_state(view, lst)]
 
 
 @dataclass(frozen=True)
@@ -277,12 +277,6 @@ def choices(lists: Iterable[ChallengeList], attr: str, first: Iterable[str] = ()
     return list(seen)
 
 
-def grade_choices(view: PublicView) -> list[str]:
+def grade_label(view: PublicView, grade: str) -> str:
     policy = view.corpus.policy
-    return choices([], "grade", [grade_label(view, g) for g in policy.grades] if policy else [])
-
-
-def status_choices(view: PublicView) -> list[str]:
-    used = {status_label(view, lst) for lst in view.lists}
-    order = ["即将受理", LIST_STATUS["published"], "申报已截止", *LIST_STATUS.values()]
-    return [label for label in dict.fromkeys(order) if label in used]
+    return policy.grades[grade].label if policy and grade in policy.grades else grade

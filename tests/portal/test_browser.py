@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -17,10 +18,12 @@ from typing import Any
 
 import pytest
 
-from generator.portal.build import build_portal
+from generator.portal.build import build_portal, publish
+from generator.portal.pipeline import PortalBuild
 from generator.records.demo import create_demo
 from tests.conftest import REPO
-from tests.portal.conftest import build
+from tests.history.history_repo import build_history_repo
+from tests.portal.conftest import AS_OF, build
 from tests.security.payloads import controls_admitted, hostile_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -99,8 +102,58 @@ def test_list_index_renders_and_filters(page: Any, portal: str) -> None:
     assert page.locator(".jb-count").inner_text() == "共 1 项"
     assert "industry=%E7%94%9F%E5%91%BD%E5%81%A5%E5%BA%B7" in page.url
     page.goto(portal + "lists/?status=" + "已揭榜")
-    assert [r.inner_text().split("\t")[0] for r in rows.all() if r.is_visible()] == ["L-2024-001"]
+    assert [r.locator("td[data-label=编号]").inner_text() for r in rows.all() if r.is_visible()] == ["L-2024-001"]
     assert page.errors == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("grade=major", ["L-2024-004"]),
+        ("grade=重大项目", ["L-2024-004"]),
+        ("status=awarded", ["L-2024-001"]),
+        ("status=published&industry=智能科技", ["L-2024-005"]),
+        ("status=nonsense", ["L-2024-001", "L-2024-004", "L-2024-005"]),
+    ],
+)
+def test_filter_links_take_codes_and_labels(page: Any, portal: str, query: str, expected: list[str]) -> None:
+    page.goto(portal + "lists/?" + query)
+    rows = page.locator("#jb-lists tbody tr")
+    assert [r.locator("td[data-label=编号]").inner_text() for r in rows.all() if r.is_visible()] == expected
+    assert page.locator(".jb-count").inner_text() == f"共 {len(expected)} 项"
+
+
+@pytest.fixture(scope="module")
+def paged_portal(portal_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The portal fixture with one list per index page: the 榜单 index lists years, the
+    filters read the chunked data of every list."""
+    site, _ = publish(PortalBuild(portal_root, as_of=AS_OF, check=False, page_rows=1), tmp_path_factory.mktemp("paged") / "public")
+    server, url = serve(site)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def test_filters_work_across_every_year_page(page: Any, paged_portal: str) -> None:
+    page.goto(paged_portal + "lists/")
+    assert page.locator("#jb-lists").is_hidden() and page.locator(".jb-count").inner_text() == "共 3 项"
+    page.select_option("select[name=industry]", "智能科技")
+    rows = page.locator("#jb-lists tbody tr")
+    rows.first.wait_for()
+    assert [r.locator("td[data-label=编号]").inner_text() for r in rows.all()] == ["L-2024-001", "L-2024-005"]
+    assert page.locator(".jb-count").inner_text() == "共 2 项"
+    assert "industry=%E6%99%BA%E8%83%BD%E7%A7%91%E6%8A%80" in page.url
+    assert rows.nth(1).locator("td").first.inner_text() == "编码器标定装置<script>window.__xss = 1</script>"  # text, never markup
+    page.goto(paged_portal + "lists/?grade=major")
+    rows.first.wait_for()
+    assert [r.locator("td[data-label=编号]").inner_text() for r in rows.all()] == ["L-2024-004"]
+    page.locator("#jb-lists a").click()
+    page.wait_for_url(paged_portal + "lists/L-2024-004/")
+    page.goto(paged_portal + "lists/2024-2/")
+    assert [r.locator("td[data-label=编号]").inner_text() for r in page.locator("table.jb-rows tbody tr").all()] == ["L-2024-004"]
+    page.locator(".jb-pager a", has_text="较早").first.click()
+    page.wait_for_url(paged_portal + "lists/2024-3/")
+    assert page.evaluate("window.__xss") is None and page.errors == [] and violations(page, "lists") == []
 
 
 def test_list_page_renders_the_eight_items(page: Any, portal: str) -> None:
@@ -151,24 +204,92 @@ def test_call_prints_as_a_clean_a4_document(page: Any, portal: str) -> None:
     assert page.pdf(format="A4").startswith(b"%PDF")
 
 
-def test_home_page_screenshot_of_the_demo_portal(browser: Any, tmp_path: Path) -> None:
-    """Generates the demo repository and builds its portal into public/ (what ``bash .ci/build``
-    does) and saves public/screenshot.png of the home page for the documentation."""
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The generated demo repository built into public/ (what ``bash .ci/build`` does), served."""
     if not (REPO / "records" / "program.yaml").is_file():
         pytest.skip("the demo records are not in this checkout")
-    create_demo(tmp_path / "demo")
-    site = build_portal(tmp_path / "demo", REPO / "public")
+    root = tmp_path_factory.mktemp("demo") / "demo"
+    create_demo(root)
+    site = build_portal(root, REPO / "public")
     server, url = serve(site)
-    try:
-        tab = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        tab.goto(url)
-        assert tab.locator(".jb-figure").count() == 6
-        tab.screenshot(path=str(site / "screenshot.png"), full_page=True)
-        tab.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield site, url
+    server.shutdown()
+    server.server_close()
+
+
+def test_home_page_screenshot_of_the_demo_portal(browser: Any, demo: tuple[Path, str]) -> None:
+    """Saves public/screenshot.png of the home page for the documentation."""
+    site, url = demo
+    tab = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    tab.goto(url)
+    assert tab.locator(".jb-figure").count() == 6
+    tab.screenshot(path=str(site / "screenshot.png"), full_page=True)
+    tab.close()
     assert (site / "screenshot.png").read_bytes().startswith(b"\x89PNG")
+
+
+# Cells whose text the browser laid out on more than one line.
+BROKEN = """sel => Array.from(document.querySelectorAll(sel)).filter(el => {
+  const range = document.createRange();
+  range.selectNodeContents(el);
+  return new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size > 1;
+}).map(el => el.textContent)"""
+
+
+def test_the_list_index_reads_on_a_phone(browser: Any, demo: tuple[Path, str]) -> None:
+    """At 390 px the 榜单 index scrolls only downwards: every list is a card showing its title,
+    status and subsidy; dates and ids are never broken. Saves public/lists-390.jpg (the
+    documentation's docs/images/lists-390.jpg)."""
+    site, url = demo
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=1, locale="zh-CN", is_mobile=True, has_touch=True
+    )
+    tab = context.new_page()
+    tab.goto(url + "lists/")
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 390
+    rows = tab.locator("#jb-lists tbody tr")
+    assert rows.count() >= 10
+    for row in rows.all():
+        for cell in ("榜单名称", "状态", "财政资助"):
+            box = row.locator(f"td[data-label={cell}]").bounding_box()
+            assert box is not None and box["width"] > 0 and box["x"] >= 0 and box["x"] + box["width"] <= 390, (cell, row.inner_text())
+    assert rows.first.locator("td[data-label=财政资助]").evaluate("td => getComputedStyle(td, '::before').content") != "none"
+    assert rows.first.locator("td[data-label=榜单名称]").evaluate("td => getComputedStyle(td, '::before').content") == "none"
+    assert tab.evaluate(BROKEN, "#jb-lists td.jb-nowrap") == []
+    tab.select_option("select[name=status]", index=1)  # the filters still work on a phone
+    assert 0 < len([r for r in rows.all() if r.is_visible()]) < rows.count()
+    tab.goto(url + "lists/")
+    tab.screenshot(path=str(site / "lists-390.jpg"), full_page=True, type="jpeg", quality=80)
+    context.close()
+    assert (site / "lists-390.jpg").read_bytes().startswith(b"\xff\xd8")
+
+
+@pytest.fixture(scope="module")
+def history_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The portal of a records repository with a history (tests/history/history_repo.py)."""
+    repo = build_history_repo(tmp_path_factory.mktemp("history") / "repo")
+    server, url = serve(build_portal(repo, repo.parent / "public"))
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_printed_call_has_no_history_commits_or_badges(page: Any, history_portal: str) -> None:
+    page.goto(history_portal + "calls/C-2024-01/")
+    history = page.locator("h2", has_text="历史")
+    on_screen = page.evaluate("document.querySelector('article').innerText")
+    assert history.is_visible() and re.search(r"提交 [0-9a-f]{10}\b", on_screen) and page.locator(".jb-unapproved").first.is_visible()
+    page.emulate_media(media="print")
+    assert not history.is_visible()
+    printed = page.evaluate("document.querySelector('article').innerText")
+    assert "历史" not in printed and not re.search(r"\b[0-9a-f]{10}\b", printed) and "PR #" not in printed
+    assert "一、申报时间" in printed and "附件1" in printed
+    for hidden in (".jb-history-section", ".jb-unapproved", ".jb-print"):
+        assert all(not el.is_visible() for el in page.locator(hidden).all()), hidden
+    page.goto(history_portal + "lists/L-2024-001/")
+    assert not page.locator(".jb-badges").is_visible() and not page.locator("h2", has_text="历史").is_visible()
+    assert page.pdf(format="A4").startswith(b"%PDF")
 
 
 @pytest.fixture(scope="module")
@@ -297,11 +418,14 @@ def test_the_portal_reports_no_policy_violation_and_keeps_working(page: Any, por
 
 
 class _NotFound(_Quiet):
-    """A host that answers every missing address with the site's 404.html, as GitHub Pages does."""
+    """A host that answers every missing address below ``mount`` with the site's 404.html, as
+    GitHub Pages does (and any other missing address with its own plain error)."""
+
+    mount = "/jiebang/"
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "jiebang" / "404.html"
-        if code != 404 or not page.is_file():
+        page = Path(self.directory) / self.mount.strip("/") / "404.html"
+        if code != 404 or not page.is_file() or not self.path.startswith(self.mount):
             super().send_error(code, message, explain)
             return
         body = page.read_bytes()
@@ -312,21 +436,43 @@ class _NotFound(_Quiet):
         self.wfile.write(body)
 
 
-def test_404_works_under_the_site_base_path(page: Any, site: Path, tmp_path: Path) -> None:
-    """The fixture's address is https://example.org/jiebang/: served under /jiebang/, the 404
-    page of any missing address loads the theme, its scripts find the site root, and the
-    policy reports nothing."""
-    (tmp_path / "jiebang").symlink_to(site)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_NotFound, directory=str(tmp_path)))
+@pytest.mark.parametrize(
+    "mount",
+    [
+        "/jiebang/",  # the path of the fixture's address, https://example.org/jiebang/
+        "/preview/pr-12/",  # another path than site_url says
+        "/",  # a host's root
+    ],
+)
+@pytest.mark.parametrize("missing", ["nothing-here", "lists/L-2099-001/deep/"])
+def test_404_works_wherever_the_site_is_served(page: Any, site: Path, tmp_path: Path, mount: str, missing: str) -> None:
+    """Served under any path, the 404 page of a missing address at any depth loads the theme's
+    stylesheet and scripts from the site, its scripts find the site's root, its links lead
+    into the site, and the policy reports nothing."""
+    served = tmp_path / "host"  # what the host serves at its root
+    if mount == "/":
+        served.symlink_to(site)
+    else:
+        (served / mount.strip("/")).parent.mkdir(parents=True)
+        (served / mount.strip("/")).symlink_to(site)
+    handler = type("Host", (_NotFound,), {"mount": mount})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(served)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        page.goto(origin + "/jiebang/lists/L-2099-001/deep/")
-        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
-        assert page.evaluate("String(window.__md_scope)") == origin + "/jiebang/"
-        assert page.evaluate("document.documentElement.classList.contains('no-js')") is False  # the theme's script ran
+        response = page.goto(origin + mount + missing)
+        assert response.status == 404
+        page.wait_for_function("!document.documentElement.classList.contains('no-js')")  # the theme's bundle ran
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"  # its stylesheet
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).borderBottomStyle") == "solid"  # the portal's
+        assert page.evaluate("String(window.__md_scope)") == origin + mount
+        assert page.locator("article h1").inner_text().removesuffix("¶") == "页面不存在"
+        assert page.locator(".md-tabs a", has_text="榜单").evaluate("a => a.href") == origin + mount + "lists/"
         assert violations(page, "404") == [] and page.errors == []
-        assert [u for u in page.requests if not u.startswith(origin + "/jiebang/")] == []
+        assert [u for u in page.requests if not u.startswith(origin + "/")] == []  # nothing from any other site
+        page.locator("article a", has_text="榜单").click()
+        page.wait_for_url(origin + mount + "lists/")
+        assert page.locator("#jb-lists tbody tr").count() == 3
     finally:
         server.shutdown()
         server.server_close()
