@@ -36,8 +36,8 @@ NAV = (
     ("data.md", "开放数据"),
     ("join.md", "加入汇总"),
 )
-LEVEL = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "区县级"}
-TRACK = {"tackle": "技术攻关类", "transfer": "成果转化类"}
+LEVEL = labels.LEVEL
+TRACK = labels.TRACK
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
+from generator.portal import labels
+from generator.portal.labels import described
+
 
 @dataclass(frozen=True)
 class Column:
@@ -47,8 +50,8 @@ PROGRAMMES = Table("programmes", "方案", (
     Column("title", S, "门户标题"),
     Column("issuer", S, "发榜单位"),
     Column("region", S, "地区", "方案自报的地区名称"),
-    Column("mode", S, "组织模式", "government-led 政府主导型 | enterprise-led 企业主导型 | collaborative 政产学合作型"),
-    Column("level", S, "层级", "national 国家级 | provincial 省级 | municipal 市级 | county 区县级；未注明时为空"),
+    Column("mode", S, "组织模式", described(labels.MODE)),
+    Column("level", S, "层级", described(labels.LEVEL) + "；未注明时为空"),
     Column("division", S, "行政区划代码", "GB/T 2260；方案未注明时取需求单位统一社会信用代码第 3–8 位中最常见者"),
     Column("division_from", S, "区划来源", "program 方案注明 | end-users 由需求单位信用代码推定"),
     Column("province_code", S, "省级代码", "行政区划代码前两位"),
@@ -69,8 +72,8 @@ LISTS = Table("lists", "榜单", (
     Column("industry", S, "所属产业"),
     Column("grade", S, "项目等级代码"),
     Column("grade_label", S, "项目等级", "方案 policy.grades 中的名称，如 重点项目"),
-    Column("status", S, "状态", "published 征集中 | closed 已截止 | awarded 已揭榜 | unclaimed 无人揭榜 | withdrawn 已撤回"),
-    Column("track", S, "类别", "tackle 技术攻关类 | transfer 成果转化类；未注明时为空"),
+    Column("status", S, "状态", described(labels.LIST_STATUS, ("published", "closed", "awarded", "unclaimed", "withdrawn"))),
+    Column("track", S, "类别", described(labels.TRACK) + "；未注明时为空"),
     Column("mode", S, "组织模式", "方案的组织模式"),
     Column("level", S, "层级", "方案的层级"),
     Column("province_code", S, "省级代码", "发榜方案所在省"),
@@ -82,7 +85,7 @@ LISTS = Table("lists", "榜单", (
     Column("others_cny", N, "其他来源投入（元）", "funding.others 合计"),
     Column("total_cny", N, "总投入（元）", "财政资助 + 需求单位投入 + 其他来源投入"),
     Column("bids_count", N, "揭榜申报数"),
-    Column("scope", S, "发布范围", "district 区内 | municipal 市内 | provincial 省内 | national 全国 | global 全球"),
+    Column("scope", S, "发布范围", described(labels.SCOPE)),
     Column("issuer", S, "发榜方", "榜单的发榜方（未注明时为方案的发榜单位）"),
     Column("end_user", S, "需求单位"),
     Column("end_user_code", S, "需求单位统一社会信用代码"),
@@ -111,7 +114,7 @@ PROJECTS = Table("projects", "项目", (
     Column("id", S, "编号", "方案代码/项目编号"),
     Column("programme", S, "方案代码"),
     Column("list", S, "榜单编号"),
-    Column("status", S, "状态", "in-progress 实施中 | succeeded 验收通过 | failed 未通过验收 | terminated 已终止"),
+    Column("status", S, "状态", described(labels.PROJECT_STATUS)),
     Column("subsidy_cny", N, "财政资助（元）"),
     Column("paid_cny", N, "已拨付（元）"),
     Column("starts", D, "开始日期"),
@@ -124,8 +127,8 @@ AWARDS = Table("awards", "资金拨付", (
     Column("project", S, "项目编号"),
     Column("date", D, "拨付日期"),
     Column("amount_cny", N, "金额（元）"),
-    Column("basis", S, "依据", "agreement 任务书签订 | milestone 节点检查通过 | acceptance 结题验收通过"),
-    Column("source", S, "资金来源", "subsidy 财政资助 | end-user 需求单位 | other 其他"),
+    Column("basis", S, "依据", described(labels.AWARD_BASIS)),
+    Column("source", S, "资金来源", described(labels.AWARD_SOURCE)),
 ))  # fmt: skip
 
 FUNDING = Table("funding", "投入来源", (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from generator.models import ChallengeList
 from generator.models.common import BIDDER_KIND_LABELS, BIDDER_TYPE_LABELS
 from generator.models.listing import LIST_STATUS_LABELS
@@ -62,3 +64,8 @@ ISSUER_TYPE = {
 }
 BID_STATUS = {"submitted": "已提交", "withdrawn": "已撤回"}
 AWARD_SOURCE = {"subsidy": "财政资助", "end-user": "需求单位投入", "other": "其他出资方"}
+
+
+def described(labels: Mapping[str, str], keys: Iterable[str] | None = None) -> str:
+    """``code 标签 | code 标签 …``: how a data dictionary describes a column of codes."""
+    return " | ".join(f"{code} {labels[code]}" for code in (labels if keys is None else keys))
