@@ -325,6 +325,26 @@ def init(directory: Path, profile: str, requirement: str | None) -> None:
 
 
 @main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--programme",
+    type=_Choice(["shapingba", "hainan"]),
+    default="shapingba",
+    show_default=True,
+    help="演示方案：shapingba 区级政府主导型（沙坪坝）；hainan 省级企业主导型（海南）。",
+)
+def demo(directory: Path, programme: str) -> None:
+    """生成演示记录仓库：按记录自身的日期，把方案的每一项决定重演为一个签名合并的合并请求。"""
+    from generator.records.demo import create_demo
+
+    count = create_demo(directory, programme)
+    click.echo(
+        f"已在 {directory} 生成演示记录仓库：{count} 个经签名批准的合并请求。"
+        f"下一步：jiebang build --root {directory} 生成门户，jiebang audit --root {directory} 核验批准。"
+    )
+
+
+@main.command()
 @click.argument("kind")
 @click.option("--from", "source", metavar="ID", help="复制已有记录（只替换 id）。")
 @click.option("--project", metavar="ID", help="里程碑、资金拨付所属的项目，如 P-2024-003。")

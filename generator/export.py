@@ -9,8 +9,8 @@ lists of values are joined with "；", lists of objects are JSON. CSV files are 
 a byte-order mark so that spreadsheet software opens the Chinese text correctly.
 ``withheld`` gives the number of records of each kind left out for confidentiality
 (restricted, or depending on a restricted record), never their content.
-``ocds.json`` is the same public slice in the Open Contracting Data Standard
-(:mod:`generator.ocds`).
+``ocds.json`` and ``ocds-records.json`` are the same public slice, and its past, in the Open
+Contracting Data Standard (:mod:`generator.ocds`).
 """
 
 from __future__ import annotations
@@ -237,10 +237,20 @@ def _ref_name(prop: dict[str, Any], kind: str) -> str:
 
 def columns(table: Table, full: dict[str, Any]) -> list[str]:
     """CSV columns of a table: each field, an object field as one column per member."""
-    out = []
+    return [name for name, _, _ in column_schemas(table, full)]
+
+
+def column_schemas(table: Table, full: dict[str, Any]) -> list[tuple[str, dict[str, Any], str | None]]:
+    """Each CSV column of a table with its JSON Schema and, for a member ``a.b`` of an object
+    field, the Chinese title of ``a`` (the data dictionary names columns from these)."""
+    out: list[tuple[str, dict[str, Any], str | None]] = []
     for name, prop in full["$defs"][table.kind]["properties"].items():
         target = _object_def(prop, full["$defs"])
-        out += [f"{name}.{sub}" for sub in target["properties"]] if target else [name]
+        if target is None:
+            out.append((name, prop, None))
+            continue
+        parent = prop.get("title") or target.get("title") or name
+        out += [(f"{name}.{sub}", sub_prop, parent) for sub, sub_prop in target["properties"].items()]
     return out
 
 
@@ -292,8 +302,10 @@ def _pick(data: dict[str, Any], column: str) -> Any:
 FORMATS = ("json", "csv", "ocds")
 
 
-def files(view: PublicView, formats: tuple[str, ...] = FORMATS) -> Iterator[tuple[str, bytes]]:
-    """(file name, content) of every open-data file, deterministic byte for byte."""
+def files(view: PublicView, formats: tuple[str, ...] = FORMATS, releases: ocds.Releases | None = None) -> Iterator[tuple[str, bytes]]:
+    """(file name, content) of every open-data file, deterministic byte for byte. ``releases``:
+    the OCDS releases from the records' history (``ocds.releases_of``); without them, each
+    process has one release, of its present state."""
     doc = document(view)
     full = schema()
     if "json" in formats:
@@ -303,7 +315,9 @@ def files(view: PublicView, formats: tuple[str, ...] = FORMATS) -> Iterator[tupl
         for table in TABLES:
             yield f"{table.name}.csv", csv_text(table, doc[table.name], full).encode("utf-8-sig")
     if "ocds" in formats:
-        yield ocds.FILE, _json(ocds.package(view))
+        found = releases if releases is not None else ocds.releases_of(None, view)
+        yield ocds.RELEASES_FILE, _json(ocds.release_package(view, found))
+        yield ocds.RECORDS_FILE, _json(ocds.record_package(view, found))
 
 
 def names(formats: tuple[str, ...] = FORMATS) -> list[str]:
@@ -311,7 +325,7 @@ def names(formats: tuple[str, ...] = FORMATS) -> list[str]:
     return [
         *(["records.json", "records.schema.json"] if "json" in formats else []),
         *([f"{table.name}.csv" for table in TABLES] if "csv" in formats else []),
-        *([ocds.FILE] if "ocds" in formats else []),
+        *(ocds.FILES if "ocds" in formats else ()),
     ]
 
 
@@ -322,18 +336,3 @@ def _json(data: Any) -> bytes:
         return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
     except TypeError:
         return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def field_docs() -> dict[str, list[tuple[str, str, str]]]:
-    """(field, Chinese title, description) of each table, for the open-data page."""
-    full = schema()
-    out = {}
-    for table in TABLES:
-        props = full["$defs"][table.kind]["properties"]
-        rows = []
-        for name, prop in props.items():
-            target = _object_def(prop, full["$defs"]) or {}
-            title = prop.get("title") or target.get("title") or name
-            rows.append((name, title, prop.get("description") or title))
-        out[table.name] = rows
-    return out

@@ -142,7 +142,7 @@ def _explain(error: jsonschema.ValidationError) -> Iterator[tuple[tuple[str | in
     elif v == "pattern":
         yield (
             path,
-            f"取值“{_show(value)}”格式不符（{schema.get('description') or schema.get('title', '')}，模式 {error.validator_value}）。",
+            f"取值“{_show(value)}”格式不符（{hint + '，' if (hint := schema.get('description') or schema.get('title')) else ''}模式 {error.validator_value}）。",
         )
     elif v == "format":
         yield path, f"取值“{_show(value)}”不是有效日期，应为 YYYY-MM-DD（如 2024-06-30）。"

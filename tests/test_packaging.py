@@ -48,7 +48,9 @@ def test_the_sdist_carries_the_tests_and_what_they_read(dist: Path) -> None:
         "generator/records/templates/gitignore",
     ):
         assert needed in names, needed
-    assert not [n for n in names if "__pycache__" in n or n.startswith((".venv/", "public/"))]
+    assert not [
+        n for n in names if "__pycache__" in n or "node_modules/" in n or n.startswith((".venv/", "public/", "docs/images/editor/dist/"))
+    ]
 
 
 def test_tests_run_from_the_unpacked_sdist(dist: Path, tmp_path: Path) -> None:

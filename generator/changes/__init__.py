@@ -20,7 +20,7 @@ from pathlib import Path
 
 from generator import dates
 from generator.changes.incremental import Change, compare
-from generator.changes.overrides import apply_overrides, given_overrides, pull_request
+from generator.changes.overrides import apply_overrides, given_overrides, pull_request, screen
 from generator.diagnostics import Report
 from generator.errors import CannotRun
 from generator.git.repo import GitRecords
@@ -40,11 +40,13 @@ def validate_change(root: Path, base: str, paths: Sequence[str] = (), today: dt.
     holds the overrides that count."""
     repo, merge_base = _open(root, base)
     pr = pull_request(event)
+    today = today or dates.today()
     with ChangeCache(cache_dir(root)) as cache, bulk():
         change = compare(repo, root, merge_base, cache)
-        found = run_change_rules(change.base, change.head, today or dates.today())
+        found = run_change_rules(change.base, change.head, today)
     rules = frozenset(r.id for r in catalogue() if r.stage == "change")
-    findings, notes = apply_overrides(found, given_overrides(repo, merge_base, pr, rules))
+    given = screen(given_overrides(repo, merge_base, pr, rules), change.base, change.head, today)
+    findings, notes = apply_overrides(found, given)
     report = make_report(change.diagnostics + findings, change.files, change.records, paths, root)
     report.notes.extend(notes)
     return report

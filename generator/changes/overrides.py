@@ -16,6 +16,7 @@ at level info with the reason and where the override was written. The grammar is
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ from generator.errors import CannotRun
 from generator.git.log import Commit, commits_between
 from generator.git.overrides import KEY, Override, Overrides, overrides_in
 from generator.git.repo import GitRecords
+from generator.models.corpus import Corpus
+from generator.public.visibility import public_ids
+from generator.rules.privacy import ACTIVE_MARKUP, MARKING, personal_numbers
 
 WHY_PR = "检查拉取请求时只认拉取请求说明中的豁免；分支上的提交说明不是审批。请把这一行写进拉取请求说明。"
 WHY_BRANCH = "分支上的普通提交不是审批：豁免只在拉取请求说明或批准它的合并提交中有效。"
@@ -105,6 +109,47 @@ def given_overrides(repo: GitRecords, merge_base: str, pr: PullRequest | None, r
         else:
             given.ignore(lines, f"提交 {c.sha[:10]} 的说明", WHY_PR if pr is not None else WHY_DIRECT if c.sha in main else WHY_BRANCH)
     return given
+
+
+def screen(given: Given, base: Corpus, head: Corpus, today: dt.date) -> Given:
+    """Overrides whose reason could not be published, moved to ``ignored`` with why: a
+    reason is public text (the decision log shows it), so it is checked like a record's —
+    no personal data (P001), no classification marking (P002), no active markup (P003), and
+    no id or title of a record that is not public after the change (SPEC §7). Checked
+    against the records the change reaches (both sides); the decision log redacts any
+    other non-public name on top."""
+    secret = _secret_names(base, head, today)
+    kept = []
+    for c in given.counted:
+        problem = _reason_problem(c.override.reason, secret)
+        if problem is None:
+            kept.append(c)
+        else:
+            given.ignored.append(Ignored(c.override.text, c.where, f"豁免理由会在决策记录中公开：{problem}。请改写理由后再提交。"))
+    given.counted = kept
+    return given
+
+
+def _secret_names(base: Corpus, head: Corpus, today: dt.date) -> dict[str, str]:
+    """Text → what it is, for the ids and titles of records that are not public after the change."""
+    public = public_ids(head, today)
+    gone = [r for r in base if r.id not in head.by_id]
+    names: dict[str, str] = {}
+    for rec in [*(r for r in head if r.id not in public and r.kind != "program"), *gone]:
+        names[rec.id] = f"非公开记录 {rec.id}"
+        title = getattr(rec, "title", None)
+        if isinstance(title, str) and title.strip():
+            names[title] = f"非公开记录 {rec.id} 的名称"
+    return names
+
+
+def _reason_problem(reason: str, secret: dict[str, str]) -> str | None:
+    found = [what for text, what in secret.items() if text in reason]
+    found += personal_numbers(reason)
+    if "密" in reason and MARKING.search(reason):
+        found.append("密级标志")
+    found += [label for pattern, label in ACTIVE_MARKUP if pattern.search(reason)]
+    return f"其中有{'、'.join(found)}" if found else None
 
 
 def apply_overrides(findings: list[Diagnostic], given: Given) -> tuple[list[Diagnostic], list[Note]]:

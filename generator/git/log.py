@@ -148,7 +148,9 @@ def build_index(root: Path | GitRecords, rev: str = "HEAD") -> HistoryIndex:
         )
     except git.GitCommandError as exc:
         raise CannotRun(f"无法读取提交历史：{exc.stderr.strip() or exc}") from exc
-    index = HistoryIndex(head, commits=list(parse_log(out)))
+    index = HistoryIndex(
+        head, commits=[c for c in parse_log(out) if c.changes]
+    )  # a commit that changed no record file (records/.gitkeep) decided nothing
     for commit in reversed(index.commits):
         for change in commit.changes:
             _add_version(index.records, Version(commit, change))

@@ -16,6 +16,9 @@ from generator.dates import SHANGHAI
 from generator.errors import CannotRun
 from generator.layout import MAX_BYTES, RECORDS, SUFFIXES
 
+GitCommit = git.Commit  # a commit as GitPython gives it: the type the layers above name
+GitError = git.GitCommandError
+
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TREE_BLOB = re.compile(r"(?:\A|\0)100(?:644|755) blob ([0-9a-f]+)\t([^\0]*)")  # regular files of ``ls-tree -z``: no symlink, no submodule
 FETCH_HINT = "请获取完整历史后重试：git fetch --unshallow（GitHub Actions 中设置 actions/checkout 的 fetch-depth: 0）。"
@@ -178,6 +181,17 @@ class GitRecords:
             out.append([p for p in stdout.decode("utf-8", "surrogateescape").split("\0") if p])
         return out
 
+    def diff_raw(self, old: str, new: str) -> str:
+        """``git diff --raw -z --no-abbrev -M`` of the record files between two commits."""
+        try:
+            return str(self.repo.git.diff("--raw", "-z", "--no-abbrev", "-M", old, new, "--", RECORDS))
+        except git.GitCommandError as exc:
+            raise CannotRun(f"无法比较两个修订：{exc.stderr.strip() or exc}") from exc
+
+    def first_parents(self, start: str, end: str) -> list[str]:
+        """The commits of ``start..end`` along the first-parent chain, newest first."""
+        return str(self.repo.git.rev_list("--first-parent", f"{start}..{end}")).split()
+
     def work_tree_files(self) -> list[str]:
         """Every record file git sees in the work tree: tracked or untracked, not ignored
         (a tracked file deleted from the work tree is listed; reading it fails)."""
@@ -224,6 +238,18 @@ class GitRecords:
         if stream.size > limit:
             raise TooLarge(sha, stream.size, limit)
         return bytes(stream.read())
+
+    def hash_files(self, paths: Iterable[str]) -> dict[str, str]:
+        """The blob ids that files of the work tree (repo-relative paths) have as ``git add``
+        would store them (``git hash-object``: nothing is written); unreadable ones are left out."""
+        wanted = [p for p in dict.fromkeys(paths) if "\n" not in p and (self.root / p).is_file()]
+        if not wanted:
+            return {}
+        proc = subprocess.run(
+            ["git", "hash-object", "--stdin-paths"], cwd=self.root, input="\n".join(wanted).encode() + b"\n", capture_output=True
+        )
+        shas = proc.stdout.decode("ascii", "replace").split()
+        return dict(zip(wanted, shas, strict=True)) if proc.returncode == 0 and len(shas) == len(wanted) else {}
 
     def sizes(self, shas: Iterable[str]) -> dict[str, int]:
         """The sizes of objects, from one ``git cat-file --batch-check`` (nothing is read)."""

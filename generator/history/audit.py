@@ -83,7 +83,7 @@ def run_audit(src: GitRecords, since: str | None = None) -> AuditReport:
     only = None
     if since is not None:
         start = src.resolve(since)
-        only = frozenset(src.repo.git.rev_list("--first-parent", f"{start.hexsha}..{index.head}").split())
+        only = frozenset(src.first_parents(start.hexsha, index.head))
     reader = Reader(src)
     ledger = read_ledger(src, index, reader.data)
     changes = tuple(c for c in ledger.signers_changes if only is None or c.commit.sha in only)

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import git
-
-from generator.errors import CannotRun
 from generator.git.log import is_record, parse_raw, record_id
-from generator.git.repo import GitRecords
+from generator.git.repo import GitCommit, GitRecords
 from generator.history.diff import FieldChange, field_changes
 from generator.history.record import UNPARSED, Reader
-from generator.layout import RECORDS
 
 STATUSES = {"A": "added", "D": "removed", "M": "changed", "R": "changed"}
 STATUS_LABELS = {"added": "新增", "removed": "删除", "changed": "修改"}
@@ -29,18 +25,15 @@ class RecordChange:
 
 @dataclass(frozen=True)
 class RevisionDiff:
-    old: git.Commit
-    new: git.Commit
+    old: GitCommit
+    new: GitCommit
     records: tuple[RecordChange, ...]  # sorted by id
 
 
 def compare(src: GitRecords, old_rev: str, new_rev: str) -> RevisionDiff:
     """What changed in ``records/`` from ``old_rev`` to ``new_rev`` (revisions or dates)."""
     old, new = src.resolve(old_rev), src.resolve(new_rev)
-    try:
-        out = src.repo.git.diff("--raw", "-z", "--no-abbrev", "-M", old.hexsha, new.hexsha, "--", RECORDS)
-    except git.GitCommandError as exc:
-        raise CannotRun(f"无法比较两个修订：{exc.stderr.strip() or exc}") from exc
+    out = src.diff_raw(old.hexsha, new.hexsha)
     reader = Reader(src)
     found = []
     for c in parse_raw(out):

@@ -6,11 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-import git
-
 from generator.errors import CannotRun
 from generator.git.log import Commit, HistoryIndex, Version, build_index
-from generator.git.repo import FETCH_HINT, GitRecords, TooLarge
+from generator.git.repo import FETCH_HINT, GitError, GitRecords, TooLarge
 from generator.history.approvals import Ledger, read_ledger
 from generator.history.diff import FieldChange, field_changes
 from generator.parallel import parallel_map
@@ -48,7 +46,7 @@ class Reader:
             except TooLarge:  # never read: shown as a version that does not parse
                 self._cache[blob] = UNPARSED
                 return UNPARSED
-            except (ValueError, OSError, git.GitCommandError) as exc:
+            except (ValueError, OSError, GitError) as exc:
                 raise CannotRun(f"仓库缺少 {path} 的历史版本（对象 {blob[:10]}）。{FETCH_HINT}") from exc
             doc, _problems = parse(path, raw)
             self._cache[blob] = to_json(doc.data) if doc is not None else UNPARSED

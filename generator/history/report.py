@@ -7,11 +7,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-import git
-
 from generator.dates import SHANGHAI
 from generator.git.allowed_signers import SignerKey
 from generator.git.log import Commit, record_id
+from generator.git.repo import GitCommit
 from generator.git.signatures import SIGNERS_FILE
 from generator.history.approvals import REASONS, Approval, Ledger, signer_lines, verdict
 from generator.history.audit import Audited, AuditReport
@@ -182,7 +181,7 @@ def history_json(h: RecordHistory) -> str:
 # ---- diff ---------------------------------------------------------------------------
 
 
-def _rev(c: git.Commit) -> str:
+def _rev(c: GitCommit) -> str:
     return f"{c.hexsha[:10]}（{c.committed_datetime.astimezone(SHANGHAI).date()}）"
 
 
@@ -204,7 +203,7 @@ def _counts(d: RevisionDiff) -> dict[str, int]:
 
 
 def diff_json(d: RevisionDiff) -> str:
-    def rev(c: git.Commit) -> dict[str, str]:
+    def rev(c: GitCommit) -> dict[str, str]:
         return {"commit": c.hexsha, "date": c.committed_datetime.isoformat()}
 
     records = [

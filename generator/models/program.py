@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from generator.dates import Holidays
-from generator.models.common import ID_PATTERNS, F, Money, Record, Strict, Text
+from generator.models.common import CREDIT_CODE_PATTERN, ID_PATTERNS, F, Money, Record, Strict, Text
 from generator.models.programme import (
     BIDDER_KIND_HELP,
     DIVISION_PATTERN,
@@ -120,10 +120,49 @@ class Approvals(Strict, title="批准的核验"):
     )
 
 
+OCID_PREFIX_PATTERN = r"^ocds-[a-z0-9]{6}$"
+PLACEHOLDER_OCID_PREFIX = "ocds-jiebang"  # not registered: for demonstrations and tests only
+CC_BY_4 = ("知识共享署名 4.0 国际许可协议（CC BY 4.0）", "https://creativecommons.org/licenses/by/4.0/")
+
+
+class Licence(Strict, title="开放数据许可"):
+    name: Text = F("许可名称", "如 知识共享署名 4.0 国际许可协议（CC BY 4.0）")
+    url: WebAddress = F("许可网址", "许可文本的规范网址，如 https://creativecommons.org/licenses/by/4.0/")
+
+
+class OpenData(Strict, title="开放数据设置"):
+    ocid_prefix: str | None = F(
+        "OCDS 过程编号前缀",
+        "向开放合同数据标准（OCDS）服务台登记的 ocid 前缀，形如 ocds-ab12cd；"
+        f"不填则用占位前缀 {PLACEHOLDER_OCID_PREFIX}（未登记，仅供演示），正式发布开放数据前应登记并填写",
+        default=None,
+        pattern=OCID_PREFIX_PATTERN,
+        examples=["ocds-ab12cd"],
+    )
+    licence: Licence = F(
+        "开放数据许可",
+        f"门户开放数据（records.json、CSV、OCDS）的使用许可；不填则为{CC_BY_4[0]}",
+        default_factory=lambda: Licence(name=CC_BY_4[0], url=CC_BY_4[1]),
+        examples=[{"name": CC_BY_4[0], "url": CC_BY_4[1]}],
+    )
+
+    @property
+    def prefix(self) -> str:
+        """The ocid prefix in use: the registered one, or the placeholder."""
+        return self.ocid_prefix or PLACEHOLDER_OCID_PREFIX
+
+
 class Program(Record):
     kind: Literal["program"] = F("记录类型")
     id: str = F("方案代码", "如 shapingba", pattern=ID_PATTERNS["program"], examples=["shapingba"])
     issuer: Text = F("发榜单位", "如 重庆市沙坪坝区科学技术局")
+    credit_code: str | None = F(
+        "发榜单位统一社会信用代码",
+        "发榜单位（issuer）的 18 位统一社会信用代码（GB 32100-2015，机关以 11 开头）；开放数据（OCDS）以它标识发榜单位，不填则不带标识",
+        default=None,
+        pattern=CREDIT_CODE_PATTERN,
+        examples=["11110000000000000N"],
+    )
     region: Text = F("地区")
     # Policy model v2 (SPEC §8): where the issuing authority sits.
     division: str | None = F(
@@ -142,5 +181,11 @@ class Program(Record):
         "除 .github/allowed_signers 所列密钥外还信任哪些签名密钥；此项的改动须由已验证的批准合并才生效",
         default_factory=Approvals,
         examples=[{"platform_keys": ["github-web-flow"]}],
+    )
+    open_data: OpenData = F(
+        "开放数据设置",
+        "开放数据的使用许可与 OCDS 过程编号前缀",
+        default_factory=OpenData,
+        examples=[{"ocid_prefix": "ocds-ab12cd", "licence": {"name": CC_BY_4[0], "url": CC_BY_4[1]}}],
     )
     restricted: bool = Field(default=False, title="限定发布范围", description="方案本身总是公开")

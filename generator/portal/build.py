@@ -33,7 +33,7 @@ from generator import export
 from generator.errors import CannotRun, RecordErrors, os_message
 from generator.layout import RECORDS
 from generator.portal.check import leaks_in
-from generator.portal.pipeline import Built, PortalBuild, public_view
+from generator.portal.pipeline import Built, PortalBuild, open_data_files
 from generator.public.leaks import Secrets
 
 PACKAGE = Path(__file__).parent
@@ -217,8 +217,10 @@ def open_data(root: Path, out: Path, formats: tuple[str, ...] = (), *, check: bo
     portal = PortalBuild(root, check=check)
     loaded, day, _ = portal.load()
     portal.require_no_errors(loaded)
-    view = public_view(loaded, day)
-    files = list(export.files(view, formats or export.FORMATS))
+    view, cleaning, _ = portal.public(loaded, day, None)  # past texts are cleaned as the portal cleans them
+    formats = formats or export.FORMATS
+    releases = portal.releases(view, None, cleaning, None) if "ocds" in formats else None
+    files = open_data_files(view, formats, releases)
     leaks = leaks_in(files, Secrets.of(view))
     if leaks:
         raise RecordErrors(

@@ -51,3 +51,17 @@ def field_title(name: str) -> str:
     """A list field's Chinese name, for 更正公告 (``amendments[].fields``)."""
     info = ChallengeList.model_fields.get(name)
     return info.title if info and info.title else name
+
+
+# Codes open data publishes that the pages did not name yet (the data dictionary names every code).
+ISSUER_TYPE = {
+    "enterprise": "企业",
+    "government": "政府部门",
+    "university": "高校",
+    "institute": "科研院所",
+    "new-rd-institution": "新型研发机构",
+    "hospital": "医疗机构",
+    "other": "其他",
+}
+BID_STATUS = {"submitted": "已提交", "withdrawn": "已撤回"}
+AWARD_SOURCE = {"subsidy": "财政资助", "end-user": "需求单位投入", "other": "其他出资方"}

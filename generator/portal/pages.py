@@ -18,11 +18,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator import export
 from generator.models.common import RECORD_ID
 from generator.models.programme import percent as share_percent
 from generator.parallel import parallel_map
-from generator.portal import labels, views
+from generator.portal import dictionary, labels, views
 from generator.portal.text import cn_date, escape, paragraphs, percent, sanitised_markdown, yuan
 from generator.public.view import PublicView
 from generator.rules.catalogue import render as render_catalogue
@@ -37,10 +36,12 @@ DecisionsProvider = Callable[[frozenset[str]], Any]  # public ids → the decisi
 class Providers:
     """Optional data from git history. ``history`` fills the 历史 section of each record
     page (rendered by ``history.md.j2``); ``decisions`` fills the 决策记录 page
-    (``decisions.md.j2``). Both None: the section and the page are left out."""
+    (``decisions.md.j2``). Both None: the section and the page are left out. ``ocds_note``:
+    why the OCDS releases have no history (the 开放数据 page says so)."""
 
     history: HistoryProvider | None = None
     decisions: DecisionsProvider | None = None
+    ocds_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,8 +159,7 @@ def _jobs(view: PublicView, providers: Providers) -> Iterator[tuple[str, str, st
     yield "calls.md.j2", "calls/index.md", None, {}
     yield "notices.md.j2", "notices/index.md", None, {}
     yield "projects.md.j2", "projects/index.md", None, {}
-    data = {"tables": export.TABLES, "fields": export.field_docs(), "format": export.FORMAT, "version": export.VERSION}
-    yield "data.md.j2", "data.md", None, data
+    yield "data.md.j2", "data.md", None, dictionary.page_data(view, providers.ocds_note)
     program = view.program
     catalogue = render_catalogue("markdown", program.policy.citations if program else None, program.basis if program else None)
     head, _, rules = example_ids(catalogue).partition("\n## ")

@@ -4,8 +4,9 @@
     check them               every rule; records with errors publish nothing
     the public view          which records the public may see on the build's date
     history                  each public record's versions and the decision log, from git
+    OCDS releases            each change of what the public could read about a list's process, from git
     pages                    Markdown from the templates, one page per public record and the indexes
-    open data and feeds      records.json, CSV, OCDS, feed.xml, calendar.ics
+    open data and feeds      records.json, CSV, the data dictionary, OCDS, feed.xml, calendar.ics
 
 The result (:class:`Built`) is plain data: pages as (path, Markdown) and files as (path,
 bytes). The MkDocs plugin only hands them to MkDocs (``generator.portal.plugin``);
@@ -27,14 +28,14 @@ from pathlib import Path
 
 import jinja2
 
-from generator import export
+from generator import export, ocds
 from generator.dates import SHANGHAI, today
 from generator.errors import CannotRun, RecordErrors
 from generator.git.repo import DATE, GitRecords, head_time
 from generator.history.as_of import present
 from generator.history.provider import history_providers
 from generator.layout import RECORDS
-from generator.portal import atom, ical
+from generator.portal import atom, dictionary, ical
 from generator.portal.pages import Page, Providers, RecordNotPublic, environment, render_pages
 from generator.portal.text import cn_date
 from generator.public.leaks import Secrets
@@ -98,10 +99,11 @@ class PortalBuild:
         loaded, day, commit = self.load()
         self.require_no_errors(loaded)
         view, secrets, redacted = self.public(loaded, day, commit)
+        releases = self.releases(view, commit, secrets, redacted)
         providers, secrets = self.history(view, commit, secrets, redacted)
-        pages = self.pages(view, providers)
+        pages = self.pages(view, replace(providers, ocds_note=releases.note))
         url = site_url or web_url(view.program.portal.base_url if view.program else "") or "/"
-        files = data_files(view, url, use_directory_urls)
+        files = data_files(view, url, use_directory_urls, releases)
         epoch = source_epoch(self.root) if commit is None else None
         if epoch is None or dt.datetime.fromtimestamp(epoch, SHANGHAI).date() != view.as_of:
             epoch = int(dt.datetime.combine(view.as_of, dt.time(), SHANGHAI).timestamp())
@@ -147,6 +149,12 @@ class PortalBuild:
         found = history_providers(self.root, view, commit or "HEAD", secrets, redacted)
         return Providers(found.history, found.decisions), secrets.without(found.found.approvers())
 
+    def releases(self, view: PublicView, commit: str | None, secrets: Secrets, redacted: frozenset[str] | None) -> ocds.Releases:
+        """The OCDS releases of every public process from the main line (at ``commit``, else
+        HEAD), past texts cleaned as history cleans them; the present state only, with a
+        note, when there is no history."""
+        return ocds.releases_of(self.root, view, commit or "HEAD", secrets, redacted, view.corpus if commit is None else None)
+
     def pages(self, view: PublicView, providers: Providers) -> list[Page]:
         """The generated pages; a broken template (a records repo may have its own) or a link
         to a record that is not public stops the build with the template's file and line."""
@@ -164,15 +172,25 @@ def public_view(loaded: Loaded, as_of: dt.date, withheld: frozenset[str] = froze
     return PublicView(loaded.corpus, as_of, withheld)
 
 
-def data_files(view: PublicView, site_url: str, use_directory_urls: bool = True) -> list[tuple[str, bytes]]:
+def data_files(
+    view: PublicView, site_url: str, use_directory_urls: bool = True, releases: ocds.Releases | None = None
+) -> list[tuple[str, bytes]]:
     """The open-data files (as ``jiebang export`` writes them) and the feeds, by path in the site."""
 
     def url(target: Target) -> str:
         return site_url + page_url(target.page, use_directory_urls) + (f"#{target.anchor}" if target.anchor else "")
 
-    out = [(f"data/{name}", content) for name, content in export.files(view)]
+    out = [(f"data/{name}", content) for name, content in open_data_files(view, export.FORMATS, releases)]
     out.append((FEEDS[0], atom.feed(view, site_url, url)))
     out.append((FEEDS[1], ical.calendar(view, site_url, url)))
+    return out
+
+
+def open_data_files(view: PublicView, formats: tuple[str, ...], releases: ocds.Releases | None = None) -> list[tuple[str, bytes]]:
+    """The open-data files by name: ``export``'s and, with the CSV files, their data dictionary."""
+    out = list(export.files(view, formats, releases))
+    if "csv" in formats:
+        out.append((dictionary.FILE, dictionary.csv_bytes(dictionary.dictionary(view))))
     return out
 
 

@@ -51,7 +51,10 @@ def _without(value: Any, hidden: frozenset[str]) -> Any:
 PUBLIC_FIELDS: dict[str, PublicFields] = {
     p.kind: p
     for p in (
-        PublicFields("program", ("id", "issuer", "region", "division", "level", "mode", "basis", "industries", "portal", "policy", "approvals")),
+        PublicFields(
+            "program",
+            ("id", "issuer", "credit_code", "region", "division", "level", "mode", "basis", "industries", "portal", "policy", "approvals", "open_data"),
+        ),
         PublicFields(
             "list",
             ("id", "title", "grade", "status", "issuer", "track", "end_user", "industry", "bottleneck", "impact", "indicators",

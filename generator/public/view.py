@@ -76,7 +76,7 @@ class PublicView:
 
     def approval_of(self, notice: Review) -> Review | None:
         """The passed 立项审定 of a public notice: its result and date are shown, never the record."""
-        found = [r for r in self.corpus.reviews_by_subject.get(notice.id, []) if r.type == "approval" and r.id not in self._hidden]
+        found = [r for r in self.corpus.reviews_by_subject.get(notice.id, []) if r.type == "approval" and r.id not in self.hidden]
         return max(found, key=lambda r: (r.date, r.id)) if found else None
 
     @cached_property
@@ -138,16 +138,17 @@ class PublicView:
         return sorted((a for a in found if a.id in self.ids), key=lambda a: (a.date, a.id))
 
     @cached_property
-    def _hidden(self) -> frozenset[str]:
+    def hidden(self) -> frozenset[str]:
+        """Restricted and withheld records and every record that depends on one."""
         return restricted_ids(self.corpus, self.withheld)
 
     def bids_count(self, lst: ChallengeList) -> int:
         """Bids received on a list: submitted, not withdrawn, none that is itself restricted."""
-        return sum(1 for b in self.corpus.bids_by_list.get(lst.id, []) if b.status == "submitted" and b.id not in self._hidden)
+        return sum(1 for b in self.corpus.bids_by_list.get(lst.id, []) if b.status == "submitted" and b.id not in self.hidden)
 
     def review_result(self, review_id: str | None) -> Review | None:
         """A milestone check or acceptance behind a public project: its result is shown, never the record."""
-        return self.corpus.get(review_id, Review) if review_id and review_id not in self._hidden else None
+        return self.corpus.get(review_id, Review) if review_id and review_id not in self.hidden else None
 
     @cached_property
     def _notice_of_bid(self) -> dict[str, Review]:

@@ -9,11 +9,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import git
-
 from generator.diagnostics import ERROR, Diagnostic
 from generator.errors import CannotRun
-from generator.git.repo import FETCH_HINT, SUBMODULE, Blob, GitRecords
+from generator.git.repo import FETCH_HINT, SUBMODULE, Blob, GitCommit, GitRecords
 from generator.layout import MAX_BYTES, RECORDS
 from generator.models.corpus import Corpus
 from generator.records.disk import SYMLINK, iter_record_files, not_regular, read_files, too_large
@@ -80,9 +78,9 @@ def load_tree(root: Path) -> Loaded:
         return load_results(check_files(read_files(root, iter_record_files(root))))
 
 
-def load_at(src: GitRecords, rev: str | git.Commit) -> Loaded:
+def load_at(src: GitRecords, rev: str | GitCommit) -> Loaded:
     """The record set exactly as it stood at ``rev`` (a revision, date or commit)."""
-    commit = rev if isinstance(rev, git.Commit) else src.resolve(rev)
+    commit = rev if isinstance(rev, GitCommit) else src.resolve(rev)
     with bulk():
         return load_results(check_files(read_blobs(src, src.blobs(commit))))
 

@@ -18,6 +18,7 @@ from generator.cli import main
 from generator.models import ChallengeList
 from generator.models.corpus import Corpus
 from generator.portal import atom, ical
+from generator.portal.pipeline import open_data_files
 from generator.public.view import PublicView
 from generator.records.tree import load_tree
 from tests.conftest import make_records
@@ -96,8 +97,10 @@ def test_export_command_writes_the_same_open_data_as_the_portal(tmp_path: Path, 
     result = CliRunner().invoke(main, ["export", "--root", str(root), "--out", str(tmp_path / "data"), "--format", "csv"])
     assert result.exit_code == 0, result.output
     written = {p.name: p.read_bytes() for p in (tmp_path / "data").iterdir()}
-    portal = dict(export.files(PublicView(load_tree(root).corpus, AS_OF)))
-    assert sorted(written) == ["awards.csv", "calls.csv", "lists.csv", "milestones.csv", "notices.csv", "projects.csv", "winners.csv"]
+    portal = dict(open_data_files(PublicView(load_tree(root).corpus, AS_OF), export.FORMATS))  # what the portal's data/ holds
+    assert sorted(written) == [
+        "awards.csv", "calls.csv", "dictionary.csv", "lists.csv", "milestones.csv", "notices.csv", "projects.csv", "winners.csv"
+    ]  # fmt: skip
     assert all(written[name] == portal[name] for name in written)
     result = CliRunner().invoke(main, ["export", "--root", str(root), "--out", str(tmp_path / "json"), "--format", "json"])
     assert sorted(p.name for p in (tmp_path / "json").iterdir()) == ["records.json", "records.schema.json"]
@@ -152,5 +155,14 @@ def test_calendar_text_is_escaped_and_folded(corpus) -> None:  # type: ignore[no
 
 def test_portal_links_to_the_downloads(site: Path) -> None:
     data_page = (site / "data" / "index.html").read_text(encoding="utf-8")
-    for href in ("records.json", "records.schema.json", "lists.csv", "ocds.json", "../feed.xml", "../calendar.ics"):
+    for href in (
+        "records.json",
+        "records.schema.json",
+        "lists.csv",
+        "dictionary.csv",
+        "ocds.json",
+        "ocds-records.json",
+        "../feed.xml",
+        "../calendar.ics",
+    ):
         assert f'href="{href}"' in data_page

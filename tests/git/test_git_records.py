@@ -79,3 +79,13 @@ def test_shallow_clone_is_refused(repo: Path, tmp_path: Path) -> None:
         src.require_full_history()
     with pytest.raises(CannotRun, match="fetch --unshallow"):
         load_at(src, "HEAD~1")
+
+
+def test_work_tree_files_hashed_as_git_stores_them(repo: Path) -> None:
+    src = GitRecords(repo)
+    listed, call = "records/lists/L-2024-001.yaml", "records/calls/C-2024-01.yaml"
+    (repo / call).write_text((repo / call).read_text(encoding="utf-8") + "# 草稿\n", encoding="utf-8")
+    found = src.hash_files([listed, call, "records/lists/L-2024-999.yaml"])
+    assert found[listed] == git(repo, "rev-parse", f"HEAD:{listed}").strip()  # unchanged: HEAD's blob
+    assert found[call] != git(repo, "rev-parse", f"HEAD:{call}").strip()  # edited: another blob
+    assert set(found) == {listed, call}  # a missing file has none

@@ -34,3 +34,19 @@ def test_pull_request_numbers() -> None:
     assert pull_request("Merge pull request #15 from kjj/x", 1) is None  # a merge title on a plain commit
     assert pull_request("Amend (#16)", 2) is None  # a squash title on a merge made by hand
     assert pull_request("Merge branch 'hotfix'", 2) is None
+
+
+def test_a_commit_that_changed_no_record_file_is_no_decision(tmp_path: Path) -> None:
+    """``jiebang init`` keeps the empty record folders with ``.gitkeep``: the first push, which
+    brings them, decides nothing and is not audited (the programme file comes in a pull request)."""
+    root = tmp_path / "repo"
+    (root / "records" / "needs").mkdir(parents=True)
+    (root / "records" / "needs" / ".gitkeep").write_text("", encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "初始化记录仓库")
+    (root / "records" / "program.yaml").write_text("kind: program\n", encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Merge pull request #1 from kjj/program", date="2024-06-02T10:00:00+08:00")
+    index = build_index(root)
+    assert [c.subject for c in index.commits] == ["Merge pull request #1 from kjj/program"]

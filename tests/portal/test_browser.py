@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from generator.portal.build import build_portal
+from generator.records.demo import create_demo
 from tests.conftest import REPO
 from tests.portal.conftest import build
 from tests.portal.searchbox import search
@@ -147,11 +148,12 @@ def test_call_prints_as_a_clean_a4_document(page: Any, portal: str) -> None:
 
 
 def test_home_page_screenshot_of_the_demo_portal(browser: Any, tmp_path: Path) -> None:
-    """Builds the shipped records/ into public/ (what ``bash .ci/build`` does) and saves
-    public/screenshot.png of the home page for the documentation."""
+    """Generates the demo repository and builds its portal into public/ (what ``bash .ci/build``
+    does) and saves public/screenshot.png of the home page for the documentation."""
     if not (REPO / "records" / "program.yaml").is_file():
         pytest.skip("the demo records are not in this checkout")
-    site = build_portal(REPO)
+    create_demo(tmp_path / "demo")
+    site = build_portal(tmp_path / "demo", REPO / "public")
     server, url = serve(site)
     try:
         tab = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")

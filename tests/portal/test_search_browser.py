@@ -47,7 +47,7 @@ def path(href: str) -> str:
         ("微流控", "/lists/L-2024-002/"),  # 呼吸道病原体多重核酸快速检测微流控芯片研制
     ],
 )
-def test_the_right_record_comes_first(page: Any, demo: str, query: str, expected: str) -> None:
+def test_the_right_record_comes_first(page: Any, demo: str, query: str, expected: str) -> None:  # noqa: F811
     page.goto(demo)
     hrefs = search(page, query)
     assert hrefs and path(hrefs[0]) == expected, hrefs
@@ -56,7 +56,7 @@ def test_the_right_record_comes_first(page: Any, demo: str, query: str, expected
     assert [u for u in page.requests if not u.startswith(demo)] == []
 
 
-def test_a_chinese_word_must_occur_whole(page: Any, demo: str) -> None:
+def test_a_chinese_word_must_occur_whole(page: Any, demo: str) -> None:  # noqa: F811
     page.goto(demo)
     hrefs = search(page, "聚糖壳")  # the characters of 壳聚糖, in another order: no page holds it whole
     assert "以下" in summary(page) and "/lists/L-2024-006/" in [path(h) for h in hrefs]  # offered, said to be approximate
@@ -64,7 +64,7 @@ def test_a_chinese_word_must_occur_whole(page: Any, demo: str) -> None:
 
 
 @pytest.mark.parametrize(("query", "opens"), [("重庆智埔机器人有限公司", "/notices/R-2024-017/"), ("壳聚糖", "/lists/L-2024-006/")])
-def test_results_and_the_opened_page_mark_whole_words(page: Any, demo: str, query: str, opens: str) -> None:
+def test_results_and_the_opened_page_mark_whole_words(page: Any, demo: str, query: str, opens: str) -> None:  # noqa: F811
     page.goto(demo)
     search(page, query)
     assert set(page.locator("[data-jb-search-result] mark").all_inner_texts()) == {query}
@@ -90,7 +90,7 @@ def test_search_works_where_no_worker_can_start(browser: Any, demo: str) -> None
         context.close()
 
 
-def test_the_search_box_sits_in_the_header_and_answers_the_keyboard(page: Any, demo: str) -> None:
+def test_the_search_box_sits_in_the_header_and_answers_the_keyboard(page: Any, demo: str) -> None:  # noqa: F811
     page.goto(demo + "lists/")
     box = page.locator(".md-header [data-jb-search] input[data-jb-search-query]")
     assert box.count() == 1
@@ -103,7 +103,7 @@ def test_the_search_box_sits_in_the_header_and_answers_the_keyboard(page: Any, d
     assert page.locator("article mark.jb-hit").first.is_visible()
 
 
-def test_the_index_is_fetched_in_parts(page: Any, demo: str, tmp_path: Path) -> None:
+def test_the_index_is_fetched_in_parts(page: Any, demo: str, tmp_path: Path) -> None:  # noqa: F811
     page.goto(demo)
     search(page, "壳聚糖")
     fetched = [u for u in page.requests if "/pagefind/" in u]

@@ -30,7 +30,7 @@ def test_demo_covers_every_kind_and_state() -> None:
     assert {b.status for b in corpus.bids} == {"submitted", "withdrawn"}
     assert any(b.partners for b in corpus.bids)
     assert {a.basis for a in corpus.awards} == {"agreement", "milestone", "acceptance"}
-    assert len(corpus.calls) == 2
+    assert len(corpus.calls) == 4
     failed = [p for p in corpus.projects if p.status == "failed"]
     assert failed and all(p.outcome and p.outcome.diligent and not p.outcome.credit_penalty for p in failed)
 
