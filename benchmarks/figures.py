@@ -9,7 +9,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -43,6 +43,7 @@ class Context:
     portal_max: int
     national_repeat: int = 1  # runs on sets above 20,000 files: only as many as --repeat asks for
     federation: tuple[int, int] = (100, 1000)  # programmes × lists each, for the national view
+    sites: dict[int, Path] = field(default_factory=dict)  # portals built in this run, by lists: measured once, read by several figures
 
     def rounds(self, repeat: int, *measures: Callable[[], float]) -> list[Series]:
         """``measure.interleaved``; with --quick, no extra rounds for quick measurements."""

@@ -127,6 +127,8 @@ def machine() -> dict[str, str]:
         "mkdocs-material",
         "GitPython",
         "check-jsonschema",
+        "pagefind",
+        "playwright",
     ):
         try:
             libs.append(f"{name} {metadata.version(name)}")

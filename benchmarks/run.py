@@ -1,6 +1,6 @@
 """Run the benchmarks and print a Markdown table of medians and ratios.
 
-    python -m benchmarks.run [--sizes 100,1000,10000] [--repeat N] [--quick] [--only validate,history] [--federation 100x1000]
+    python -m benchmarks.run [--sizes 100,1000,10000] [--repeat N] [--quick] [--only validate,search] [--federation 100x1000]
     python -m benchmarks.run --only pages     # the heaviest HTML page at each size, one build each
 
 Every figure is a ratio against a reference run in the same invocation (what a user
@@ -22,6 +22,7 @@ from benchmarks.federation import federation_figures
 from benchmarks.figures import Context, Row, base_figures, history_figures, validate_figures
 from benchmarks.measure import machine
 from benchmarks.portal import page_weight_figures, portal_figures
+from benchmarks.search import search_figures
 
 DEFAULT_WORK = Path(__file__).parent / "out"
 PACKAGE = Path(__file__).parent.parent / "generator"
@@ -29,6 +30,7 @@ FIGURES: list[tuple[str, Callable[[Context], list[Row]]]] = [
     ("validate", validate_figures),
     ("base", base_figures),
     ("portal", portal_figures),
+    ("search", search_figures),
     ("history", history_figures),
     ("federation", federation_figures),
     ("pages", page_weight_figures),

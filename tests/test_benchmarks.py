@@ -48,7 +48,7 @@ def test_runner_prints_a_table_of_every_figure(tmp_path: Path, capsys: pytest.Ca
     assert run.main(["--sizes", "20", "--quick", "--work", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "| figure | size | jiebang | reference | ratio | target | met | note |" in out
-    for figure in ("validate, all rules", "peak memory", "validate --base", "history index", "heaviest HTML page"):
+    for figure in ("validate, all rules", "peak memory", "validate --base", "history index", "heaviest HTML page", "search index"):
         assert f"| {figure}" in out
     assert "- python: " in out and "- cpu: " in out
 

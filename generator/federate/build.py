@@ -7,6 +7,7 @@
     pages                     Markdown from the templates, rendered by MkDocs
     files                     charts, CSV, the filters' chunked data, the unclaimed feed,
                               the national open data (JSON, CSV, Parquet)
+    search                    a Pagefind index of every list and programme
 
 The portal is built in a staging folder beside the output and swapped in only when the
 whole build succeeded (``generator.portal.build.staging``). A programme that could not
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import CannotRun
-from generator.federate import charts, feed, index, outputs, pages, stats, views
+from generator.federate import charts, feed, index, outputs, pages, search, stats, views
 from generator.federate.cache import HarvestCache, default_dir
 from generator.federate.config import Config, load_config
 from generator.federate.corpus import National
@@ -81,6 +82,7 @@ def federate(config_file: Path, out: Path | None = None, cache: Path | None = No
                 target.write_bytes(content)
             header = {"federation": config.federation.id, "title": config.federation.title, "as_of": context["as_of"]}
             outputs.write_data(building / "data", national, context["similar_table"], header)
+            search.index(building, national, context["names"])
         return Federated(national.harvested, site, context["figures"].lists, context["similar_count"])
 
 

@@ -26,8 +26,12 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from generator.parallel import parallel_map
 from generator.urls import allowed_link
 
+# 'wasm-unsafe-eval': the search (Pagefind, generator/portal/search.py) runs its query engine,
+# WebAssembly from the site's own pagefind/ folder, in a worker, and in the page itself where a
+# worker cannot start; compiling WebAssembly needs this keyword. It allows no evaluation of
+# strings ('unsafe-eval' stays off), and only scripts the policy already allows can compile.
 POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; worker-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'"
 )
 # `jiebang serve` only: MkDocs' live reload is an inline script it adds to every page it serves.

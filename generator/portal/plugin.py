@@ -11,9 +11,14 @@ Enable it in ``mkdocs.yml`` (``plugins: [search, jiebang]``) and ``mkdocs build`
 - adds the Markdown extensions, theme overrides, stylesheet and script its pages need, and
   the Content-Security-Policy every page carries (``generator.portal.html_check.POLICY``);
   turns off mkdocs-material's ``content.tooltips``, which renders text as HTML;
+- searches with a Pagefind index (``generator.portal.search``), written after MkDocs has
+  written the site: mkdocs-material's search plugin, whose index is one file every visitor
+  downloads whole, and its ``search.highlight``, which marks single characters, are turned
+  off, except in a site opened from disk (``--offline``), where Pagefind cannot fetch its
+  index and mkdocs-material's search is kept (``generator.portal.offline``);
 - adds the generated pages (record pages kept out of the navigation), the open data and
   the feeds; a page of the same path in the docs folder wins over a generated one;
-- after MkDocs has written the site, fails when a public record has no page, an internal
+- after MkDocs has written the site and the search index, fails when a public record has no page, an internal
   link does not resolve, any output mentions a record that is not public, or a page holds
   active content the theme and the plugin do not emit (``generator.portal.html_check``).
 """
@@ -42,6 +47,7 @@ from generator.portal.html_check import POLICY, PREVIEW_POLICY
 from generator.portal.offline import OFFLINE_SHIM, offline_search
 from generator.portal.pages import nav
 from generator.portal.pipeline import Built, PortalBuild, web_url
+from generator.portal.search import index_site
 
 log = logging.getLogger("mkdocs.plugins.jiebang")
 EXTENSIONS = ("tables", "attr_list", "md_in_html", "admonition", "toc")
@@ -50,6 +56,8 @@ PACKAGE_DOCS = PACKAGE / "docs"
 THEME = PACKAGE / "theme"
 NOT_FOUND = "404.html"
 TOOLTIPS = "content.tooltips"  # mkdocs-material writes a tooltip's text (a title, an overflowing heading) as HTML
+HIGHLIGHT = "search.highlight"  # mkdocs-material marks the characters of a search on the page opened (?h=)
+LUNR = "material/search"  # mkdocs-material's search plugin
 
 
 class JiebangConfig(base.Config):
@@ -75,7 +83,9 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
     def on_shutdown(self) -> None:
         self.built, self.offline, self.serving, self.failure, self.policy = None, False, False, None, POLICY
 
+    @event_priority(50)  # before mkdocs-material's search plugin, which it turns off (see _search)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._search(config)
         if self.built is None or self.serving:  # `mkdocs build` or `serve` (each rebuild): run the pipeline here
             try:
                 self.built = PortalBuild(self.root(config), check=self.config.check).run(config.site_url, config.use_directory_urls)
@@ -100,7 +110,7 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
         self._theme(config)
         self._markdown(config)
         logging.getLogger("jieba").setLevel(logging.WARNING)  # the search index segments Chinese with jieba
-        config.extra["jiebang"] = built.extra(self.policy)
+        config.extra["jiebang"] = {**built.extra(self.policy), "search": not self.offline}
         self._epoch_before = os.environ.get("SOURCE_DATE_EPOCH")
         if self._epoch_before is None:  # MkDocs dates the sitemap with it: the build's date, never the clock
             os.environ["SOURCE_DATE_EPOCH"] = str(built.epoch)
@@ -129,6 +139,16 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
         if config.theme.get("font") is not False:
             log.info("已关闭网络字体：门户不从其他网站加载任何内容（内容安全策略也只允许本站资源）。")
             config.theme["font"] = False
+
+    def _search(self, config: MkDocsConfig) -> None:
+        """Pagefind's search box, or mkdocs-material's search in a site opened from disk."""
+        lunr = config.plugins.get(LUNR)
+        if lunr is not None:
+            lunr.config.enabled = self.offline
+        if not self.offline:
+            config.extra_css.append("assets/jiebang/search.css")
+            config.extra_javascript.append("assets/jiebang/search.js")
+            config.theme["features"] = [f for f in config.theme.get("features") or [] if f != HIGHLIGHT]
 
     @staticmethod
     def _markdown(config: MkDocsConfig) -> None:
@@ -190,6 +210,15 @@ class JiebangPlugin(BasePlugin[JiebangConfig]):
         assert self.built is not None
         if self.offline:
             offline_search(site)
+        else:
+            try:
+                index_site(site, self.built.view, config.use_directory_urls)
+            except CannotRun as exc:
+                if not self.serving:
+                    raise
+                log.error(str(exc))
+                write_error_site(site, error_page(str(exc)))
+                return
         problems = check_site(
             site, self.built.view, config.use_directory_urls, urlsplit(config.site_url or "/").path, self.built.secrets, self.policy
         )

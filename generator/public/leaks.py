@@ -43,6 +43,8 @@ NOT_RECORDS = frozenset({"program", "redactions"})  # kinds without ids of the r
 MIN_LENGTH = 2  # characters: a single character identifies nothing
 ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
 _PERCENT = re.compile(r"(?:%[89A-Fa-f][0-9A-Fa-f])+")  # percent-escaped UTF-8 (ids and ASCII names are never escaped)
+GZIP = b"\x1f\x8b"
+PAGEFIND = b"pagefind_dcd"  # what Pagefind writes before the content of each of its files, inside the gzip
 BINARY = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".zip"})
 
 
@@ -174,8 +176,9 @@ def strings_in(value: Any) -> Iterator[str]:
 
 
 def readable(name: str, raw: bytes) -> str:
-    """A written file's text as a reader sees it; "" for images and fonts."""
-    if name.endswith(".gz"):
+    """A written file's text as a reader sees it; "" for images and fonts. Gzip is opened
+    whatever the file's name (the search index's chunks and fragments are gzip files)."""
+    if name.endswith(".gz") or raw.startswith(GZIP):
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError, zlib.error):
@@ -184,6 +187,9 @@ def readable(name: str, raw: bytes) -> str:
     suffix = name[name.rfind(".") :].lower() if "." in name.rsplit("/", 1)[-1] else ""
     if suffix in BINARY:
         return ""
+    if raw.startswith(PAGEFIND):  # Pagefind's files: a fragment is JSON, an index chunk CBOR (text as UTF-8)
+        raw = raw[len(PAGEFIND) :]
+        suffix = ".json" if suffix == ".pf_fragment" else suffix
     text = raw.decode("utf-8-sig", errors="replace")
     if suffix == ".json":
         with contextlib.suppress(ValueError):

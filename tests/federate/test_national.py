@@ -1,14 +1,17 @@
 """A federation of the demo programmes builds: Shapingba read from its records repository,
 the Hainan programme from a URL, and a broken source isolated; the national portal and
-open data are what a reader, an analyst and a bureau would look at."""
+open data are what a reader, an analyst and a bureau would look at; the search box finds a
+list by its id, a unit's name or a Chinese word (in headless Chromium)."""
 
 from __future__ import annotations
 
 import csv
+import gzip
 import html
 import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,6 +25,9 @@ from click.testing import CliRunner, Result
 from generator.cli import main
 from tests.conftest import REPO
 from tests.federate.conftest import federation_yaml, planted, published, write_json
+from tests.portal.searchbox import search, summary
+from tests.portal.test_browser import browser, serve, violations  # noqa: F401  (a fixture)
+from tests.portal.test_browser import page as tab  # noqa: F401  (fixture; its own name is taken by pages here)
 
 
 @dataclass(frozen=True)
@@ -224,3 +230,48 @@ def test_every_link_within_the_portal_resolves(built: Built) -> None:
             if not (path.is_file() or (path / "index.html").is_file()):
                 broken.append(f"{page.relative_to(built.site)} → {target}")
     assert broken == []
+
+
+def test_search_indexes_every_list_and_programme(built: Built, hainan: dict[str, Any]) -> None:
+    found = {}
+    for path in (built.site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found[fragment["url"]] = fragment
+    lists = pq.read_table(built.site / "data" / "lists.parquet").column("id").to_pylist()
+    assert set(found) == {f"/lists/{i}.html" for i in lists} | {"/programmes/shapingba/", "/programmes/hainan-jbgs/"}
+    meta = found["/lists/shapingba/L-2024-003.html"]["meta"]
+    assert meta["link"] == "https://example.org/jiebang/lists/L-2024-003/"  # the list's page on its own portal
+    assert meta["id"] == "L-2024-003 shapingba/L-2024-003" and "".join(meta["place"].split()) == "重庆市沙坪坝区·已揭榜"
+    assert "重庆智埔机器人有限公司" in "".join(meta["units"].split())  # the winning unit
+    assert not (built.site / "lists" / "shapingba").exists()  # the documents are the index's only
+    bundle = built.site / "pagefind"  # chunked: an entry file, index chunks and one fragment per document
+    assert (bundle / "pagefind-entry.json").is_file() and list((bundle / "index").glob("*.pf_index"))
+
+
+@pytest.fixture(scope="module")
+def national(built: Built) -> Iterator[str]:
+    server, url = serve(built.site)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("L-2024-006", "https://example.org/jiebang/lists/L-2024-006/"),  # an id leads to the list on its own portal
+        ("shapingba/L-2024-003", "https://example.org/jiebang/lists/L-2024-003/"),  # a namespaced id
+        ("壳聚糖", "https://example.org/jiebang/lists/L-2024-006/"),  # 可降解壳聚糖基急救止血敷料研制及产业化
+        ("南繁育种", "https://example.org/hainan-jbgs/lists/L-2025-004/"),  # 南繁育种田间高通量表型采集机器人, Hainan's
+        ("重庆西永智联电子科技有限公司", "https://example.org/jiebang/lists/L-2024-003/"),  # an end user's full name
+    ],
+)
+def test_national_search_finds_the_list(tab: Any, national: str, query: str, expected: str) -> None:  # noqa: F811
+    tab.goto(national)
+    hrefs = search(tab, query)
+    assert hrefs and hrefs[0] == expected, hrefs
+    assert summary(tab).startswith("找到")
+    assert violations(tab, query) == [] and tab.errors == []
+    assert [u for u in tab.requests if not u.startswith(national)] == []  # the index is the portal's own

@@ -56,13 +56,14 @@ def corpus(portal_root: Path):  # type: ignore[no-untyped-def]
 
 
 def site_files(site: Path) -> Iterator[tuple[str, str]]:
-    """(relative path, text) of every file under the site; gzip is opened, images skipped."""
+    """(relative path, text) of every file under the site; gzip is opened (the search index's
+    files are gzip whatever their names), images skipped."""
     for path in sorted(p for p in site.rglob("*") if p.is_file()):
         rel = path.relative_to(site).as_posix()
         if path.suffix in (".png", ".jpg", ".ico", ".woff", ".woff2"):
             continue
         raw = path.read_bytes()
-        if path.suffix == ".gz":
+        if raw.startswith(b"\x1f\x8b"):
             raw = gzip.decompress(raw)
         yield rel, raw.decode("utf-8-sig", errors="replace")
 

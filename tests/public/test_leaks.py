@@ -48,3 +48,17 @@ def test_files_are_read_as_a_reader_sees_them() -> None:
     assert readable("lists/index.html", b"<a href='?q=%E7%89%B9%E5%AE%9A'>&#x7279;</a>") == "<a href='?q=特定'>特</a>"
     assert readable("assets/logo.png", b"\x89PNG") == ""
     assert readable("data/lists.csv", "\ufeff名称\n".encode()) == "名称\n"
+
+
+def test_the_search_index_files_are_opened_whatever_their_names(view: PublicView) -> None:
+    """Pagefind writes gzip files named .pf_fragment, .pf_index, .pf_meta, each starting
+    (inside the gzip) with its marker; a fragment is JSON with the page's text, the Chinese
+    spaced character by character for the index (generator/portal/search.py)."""
+    fragment = {"url": "/x/", "content": '特 定 \u200b范 围 某 型 专 用 惯 性 传 感 器 研 制 "引号"', "meta": {"title": "L-2024-002"}}
+    raw = gzip.compress(b"pagefind_dcd" + json.dumps(fragment).encode())
+    text = readable("pagefind/fragment/zh_1a2b3c4.pf_fragment", raw)
+    assert "特 定 范 围" in text.replace("\u200b", "") and '"引号"' in text and "pagefind_dcd" not in text  # JSON read
+    assert Secrets.of(view).find(text) == ["L-2024-002 的名称", "记录 L-2024-002"]
+    chunk = gzip.compress(b"pagefind_dcd\x82\x63l2024002\x64\xe7\x89\xb9")  # CBOR: words as UTF-8 strings
+    assert "l2024002" in readable("pagefind/index/zh_1.pf_index", chunk)
+    assert readable("pagefind/wasm.unknown.pagefind", gzip.compress(b"\x00asm")) == "\x00asm"
