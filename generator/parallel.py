@@ -1,4 +1,5 @@
-"""The one way jiebang uses several cores: ``parallel_map``.
+"""The one way jiebang uses several cores: ``parallel_map`` (and ``parallel_iter``, the same
+results as they arrive).
 
 ``parallel_map(fn, items)`` is ``[fn(x) for x in items]``. With enough items and more
 than one core it runs on a pool of forked worker processes: they inherit ``fn`` and
@@ -18,7 +19,7 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -38,13 +39,21 @@ def default_jobs() -> int:
 
 def parallel_map(fn: Callable[[T], R], items: Sequence[T], *, min_items: int, chunk: int = 50) -> list[R]:
     """``[fn(x) for x in items]``, on forked workers when there are ``min_items`` or more."""
+    return list(parallel_iter(fn, items, min_items=min_items, chunk=chunk))
+
+
+def parallel_iter(fn: Callable[[T], R], items: Sequence[T], *, min_items: int, chunk: int = 50) -> Iterator[R]:
+    """``parallel_map`` as results arrive, in order: the caller works on the first ones
+    while the workers compute the rest, and holds only what it keeps of them."""
     jobs = default_jobs()
     if jobs < 2 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
-        return [fn(x) for x in items]
+        yield from map(fn, items)
+        return
     spans = [(i, min(i + chunk, len(items))) for i in range(0, len(items), chunk)]
     context = multiprocessing.get_context("fork")
     with context.Pool(min(jobs, len(spans)), initializer=_install, initargs=(fn, items)) as pool:
-        return [r for part in pool.imap(_run_span, spans) for r in part]
+        for part in pool.imap(_run_span, spans):
+            yield from part
 
 
 def _install(fn: Callable[[Any], Any], items: Sequence[Any]) -> None:

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from generator.parallel import default_jobs, parallel_map
+from generator.parallel import default_jobs, parallel_iter, parallel_map
 
 
 def _square(x: int) -> int:
@@ -29,6 +29,20 @@ def test_results_in_order_and_errors_alike_on_one_core_and_many(jobs: str, monke
     assert parallel_map(_square, items, min_items=10, chunk=7) == [x * x for x in items]
     with pytest.raises(ValueError, match=r"^unlucky 13$"):
         parallel_map(_square, list(range(200)), min_items=10, chunk=7)
+    assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_results_arrive_in_order_up_to_an_error_and_a_consumer_may_stop(jobs: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JIEBANG_JOBS", jobs)
+    got = []
+    with pytest.raises(ValueError, match=r"^unlucky 13$"):
+        for value in parallel_iter(_square, list(range(200)), min_items=10, chunk=7):
+            got.append(value)
+    assert got == [x * x for x in range(len(got))] and len(got) <= 13  # results in order, none past the error
+    results = parallel_iter(_square, list(range(14, 200)), min_items=10, chunk=7)
+    assert [next(results) for _ in range(3)] == [196, 225, 256]
+    results.close()  # stopping early stops the workers
     assert not multiprocessing.active_children()
 
 

@@ -16,13 +16,13 @@ from generator.diagnostics import ERROR, Diagnostic
 from generator.errors import reason
 from generator.models import FOLDER_KIND, KINDS, SINGLE_FILES, Record, Source
 from generator.models.common import share_fields_sets
-from generator.parallel import parallel_map
+from generator.parallel import parallel_iter
 from generator.records.disk import Refused
 from generator.records.disk import iter_record_files as iter_record_files  # the record files of a work tree
 from generator.records.disk import read_files as read_files
 from generator.records.load import Document, compose, parse, to_json
 from generator.records.locate import FieldPath, dotted, locate
-from generator.records.placeholders import placeholders
+from generator.records.placeholders import may_hold, placeholders
 from generator.schemas import UNKNOWN_FIELD, schema_errors
 
 
@@ -53,7 +53,7 @@ def check_files(items: Iterable[Item]) -> list[FileResult]:
     items = list(items)
     if len(items) < PARALLEL_MIN:
         return [check_file(path, raw) for path, raw in items]
-    shaped = parallel_map(_shape, items, min_items=PARALLEL_MIN, chunk=250)
+    shaped = parallel_iter(_shape, items, min_items=PARALLEL_MIN, chunk=250)  # modelled here as they come
     out = []
     for (path, raw), got in zip(items, shaped, strict=True):
         if got is None:
@@ -107,7 +107,7 @@ def shape(path: str, raw: bytes | OSError) -> FileResult | tuple[Document, str]:
         return FileResult(path, None, (*problems, found))
     record = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else None
     problems = [dataclasses.replace(d, record=record) for d in problems]
-    left = list(placeholders(data))
+    left = list(placeholders(data)) if may_hold(raw) else []
     if left:
         return FileResult(
             path, None, (*problems, *(_at(doc.node, path, p, "S007", _placeholder_message(p, text), data) for p, text in left))

@@ -16,6 +16,17 @@ PLACEHOLDERS = frozenset({PLACEHOLDER, "待补充", "todo", "tbd", "fixme"})
 FieldPath = tuple[str | int, ...]
 
 
+_WORDS = tuple(word.encode() for word in PLACEHOLDERS)
+
+
+def may_hold(raw: bytes) -> bool:
+    """Whether a file's bytes can hold a placeholder at all: one of the words, in any case,
+    or a backslash (a double-quoted escape such as \\u5f85 can spell one). Most files can't,
+    and skip the walk over their data."""
+    lowered = raw.lower()
+    return b"\\" in raw or any(word in lowered for word in _WORDS)
+
+
 def is_placeholder(value: object) -> bool:
     return isinstance(value, str) and value.strip().lower() in PLACEHOLDERS
 
