@@ -19,7 +19,7 @@ from generator.diagnostics import ERROR, Diagnostic
 from generator.layout import MAX_BYTES
 from generator.records import scalars
 
-try:  # libyaml is ~9× faster; the pure-Python loader gives the same nodes
+try:  # libyaml when present (much faster: ../../benchmarks/README.md); the pure-Python loader gives the same nodes
     from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - depends on the platform's wheel
     from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
