@@ -82,7 +82,7 @@ def federate(config_file: Path, out: Path | None = None, cache: Path | None = No
                 target.write_bytes(content)
             header = {"federation": config.federation.id, "title": config.federation.title, "as_of": context["as_of"]}
             outputs.write_data(building / "data", national, context["similar_table"], header)
-            search.index(building, national, context["names"])
+            search.index(building, national, context["names"], folder / "search" / config.federation.id if folder else None)
         return Federated(national.harvested, site, context["figures"].lists, context["similar_count"])
 
 

@@ -6,41 +6,101 @@ end user, issuer, winning units, industry and “卡点”问题, with its id (`
 namespaced, ``shapingba/L-2024-001``). A result leads straight to the list's page on its own programme's
 portal, as the title does in the national tables, and names the programme and province it
 belongs to; a programme without a portal address leads to its programme page here. Each
-programme is a document too, leading to its programme page. Documents are made one
-programme at a time, so 10⁵ lists never sit in memory at once.
+programme is a document too, leading to its programme page.
+
+The index is written in shards of about ``SHARD_SIZE`` documents, whole programmes each:
+Pagefind holds every document of a run in memory (about 70 KB each), so one index of 10⁵
+lists would need gigabytes. The first shard is the bundle in ``pagefind/``, the others are
+bundles in ``pagefind/shards/<n>/``, listed in ``pagefind/shards.json``; the search box merges
+them into one search (Pagefind's ``mergeIndex``). A shard whose documents are unchanged is
+copied from the cache instead of being indexed again, so a run where one programme changed
+indexes one shard.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+import shutil
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from generator.federate.cache import fingerprint
 from generator.federate.corpus import National
 from generator.portal import labels
+from generator.portal.pagefind import BUNDLE
 from generator.portal.search import document, index_documents, spaced
 from generator.urls import web_address
 
 COLUMNS = ["id", "programme", "list_id", "title", "url", "province", "industry", "status", "end_user", "issuer", "bottleneck"]
 
 
-def index(site: Path, national: National, names: Mapping[str, str]) -> int:
-    """Write the search index into ``site/pagefind/``; ``names``: how pages name each
-    programme. The number of documents indexed."""
-    return index_documents(site, documents(national, names))
+SHARD_SIZE = 5000  # documents per Pagefind run (benchmarks/README.md: its memory grows with them)
+SHARDS = "shards.json"  # in the first bundle: the folders of the others, from the site's root
+
+Document = tuple[str, str]
 
 
-def documents(national: National, names: Mapping[str, str]) -> Iterator[tuple[str, str]]:
-    for programme in national.programmes:
-        yield _programme(programme, names)
+def index(site: Path, national: National, names: Mapping[str, str], cache: Path | None = None) -> int:
+    """Write the search index into ``site/pagefind/``, in shards; ``names``: how pages name
+    each programme; ``cache``: where shards are kept between runs (None: nowhere). The
+    number of documents indexed."""
+    count, others, kept = 0, [], set()
+    for n, shard in enumerate(shards(national, names)):
+        folder = f"{BUNDLE}/" if n == 0 else f"{BUNDLE}/shards/{n}/"
+        kept.add(_indexed(shard, site / folder, cache))
+        count += len(shard)
+        if n:
+            others.append(folder)
+    (site / BUNDLE / SHARDS).write_text(json.dumps(others), encoding="utf-8")
+    if cache is not None and cache.is_dir():
+        for old in cache.iterdir():  # shards of earlier runs that this one did not use
+            if old.name not in kept:
+                shutil.rmtree(old, ignore_errors=True)
+    return count
+
+
+def shards(national: National, names: Mapping[str, str]) -> Iterator[list[Document]]:
+    """The documents in shards of whole programmes, each of ``SHARD_SIZE`` or more documents
+    but the last; the programmes' own documents lead the first."""
+    shard = [_programme(programme, names) for programme in national.programmes]
     for lists, winners in zip(national.parts("lists", COLUMNS), national.parts("winners", ["list", "lead"]), strict=True):
         won: dict[str, list[str]] = defaultdict(list)
         for winner in winners.to_pylist():
             won[winner["list"]].append(winner["lead"])
-        for row in lists.to_pylist():
-            yield _list(row, won.get(row["id"], []), names)
+        shard += (_list(row, won.get(row["id"], []), names) for row in lists.to_pylist())
+        if len(shard) >= SHARD_SIZE:
+            yield shard
+            shard = []
+    if shard:
+        yield shard
+
+
+def _indexed(shard: list[Document], bundle: Path, cache: Path | None) -> str:
+    """Index ``shard`` into ``bundle``, or copy the bundle the cache holds for the same
+    documents; the shard's key in the cache."""
+    digest = hashlib.sha256(fingerprint().encode())
+    for path, text in shard:
+        digest.update(f"{path}\0{text}\0".encode())
+    key = digest.hexdigest()
+    kept = cache / key if cache is not None else None
+    if kept is not None and kept.is_dir():
+        shutil.copytree(kept, bundle, dirs_exist_ok=True)
+        return key
+    with tempfile.TemporaryDirectory(prefix="jiebang-shard-") as work:
+        index_documents(Path(work), shard)
+        made = Path(work) / BUNDLE
+        shutil.copytree(made, bundle, dirs_exist_ok=True)
+        if kept is not None:  # copied beside, then renamed: a killed run leaves no half shard
+            part = kept.with_name(f".{key}.part")
+            shutil.rmtree(part, ignore_errors=True)
+            shutil.copytree(made, part)
+            part.rename(kept)
+    return key
 
 
 def _programme(p: Mapping[str, Any], names: Mapping[str, str]) -> tuple[str, str]:

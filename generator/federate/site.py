@@ -34,7 +34,7 @@ def render_site(pages: Iterable[Page], site: Path, *, title: str, site_url: str 
         config.nav = [{name: uri} for uri, name in NAV if any(p.uri == uri for p in pages)]  # type: ignore[assignment]
         config.not_in_nav = _not_in_nav(p.uri for p in pages if not p.in_nav)  # type: ignore[assignment]
         # search: the header's search box, over the index of generator/federate/search.py
-        config.extra["jiebang"] = {"issuer": issuer, "as_of": as_of, "search": True}
+        config.extra["jiebang"] = {"issuer": issuer, "as_of": as_of, "search": True, "search_shards": True}
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

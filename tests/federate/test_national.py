@@ -23,6 +23,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from generator.cli import main
+from generator.federate import search as search_index
 from tests.conftest import REPO
 from tests.federate.conftest import federation_yaml, planted, published, write_json
 from tests.portal.searchbox import search, summary
@@ -50,7 +51,9 @@ def built(tmp_path_factory: pytest.TempPathFactory, shapingba: dict[str, Any], h
         [("shapingba", str(REPO)), ("hainan-jbgs", f"{base}hainan/records.json"), ("broken", "broken.json")],
         base_url="https://example.org/national/",
     )
-    result = CliRunner().invoke(main, ["federate", str(config), "--cache", str(root / "cache")])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search_index, "SHARD_SIZE", 1)  # a shard per programme: the search box merges them
+        result = CliRunner().invoke(main, ["federate", str(config), "--cache", str(root / "cache")])
     return Built(root, root / "national", result)
 
 
@@ -234,7 +237,7 @@ def test_every_link_within_the_portal_resolves(built: Built) -> None:
 
 def test_search_indexes_every_list_and_programme(built: Built, hainan: dict[str, Any]) -> None:
     found = {}
-    for path in (built.site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in built.site.glob("pagefind/**/fragment/*.pf_fragment"):
         fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
         found[fragment["url"]] = fragment
     lists = pq.read_table(built.site / "data" / "lists.parquet").column("id").to_pylist()
@@ -246,6 +249,28 @@ def test_search_indexes_every_list_and_programme(built: Built, hainan: dict[str,
     assert not (built.site / "lists" / "shapingba").exists()  # the documents are the index's only
     bundle = built.site / "pagefind"  # chunked: an entry file, index chunks and one fragment per document
     assert (bundle / "pagefind-entry.json").is_file() and list((bundle / "index").glob("*.pf_index"))
+    assert json.loads((bundle / "shards.json").read_text()) == ["pagefind/shards/1/"]  # in shards, each a bundle
+    assert (bundle / "shards" / "1" / "pagefind-entry.json").is_file()
+    assert "/lists/hainan-jbgs/L-2025-004.html" in {
+        json.loads(gzip.decompress(p.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
+        for p in (bundle / "shards" / "1" / "fragment").glob("*.pf_fragment")
+    }
+
+
+def test_an_unchanged_federation_indexes_no_shard_again(built: Built, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: Any) -> int:
+        raise AssertionError("a shard was indexed again")
+
+    monkeypatch.setattr(search_index, "SHARD_SIZE", 1)
+    monkeypatch.setattr(search_index, "index_documents", refuse)
+    again = built.root / "again"
+    result = CliRunner().invoke(
+        main, ["federate", str(built.root / "federation.yaml"), "--out", str(again), "--cache", str(built.root / "cache")]
+    )
+    assert result.exit_code == 1, result.output  # the broken source, as in the first run
+    assert sorted(p.relative_to(again).as_posix() for p in again.glob("pagefind/**/*") if p.is_file()) == sorted(
+        p.relative_to(built.site).as_posix() for p in built.site.glob("pagefind/**/*") if p.is_file()
+    )
 
 
 @pytest.fixture(scope="module")

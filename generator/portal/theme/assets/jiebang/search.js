@@ -110,11 +110,25 @@
       if (!engine) {
         engine = import(new URL("pagefind.js", bundle).href).then(function (pagefind) {
           var root = new URL("..", bundle).pathname;
-          return pagefind.options({ baseUrl: root, ranking: { metaWeights: WEIGHTS } }).then(function () { return pagefind; });
+          var options = { baseUrl: root, ranking: { metaWeights: WEIGHTS } };
+          return pagefind.options(options).then(function () { return shards(pagefind, options); }).then(function () { return pagefind; });
         });
         engine.catch(function () { engine = null; });
       }
       return engine;
+    }
+
+    // An index in shards (the national portal's): the other shards' bundles, listed in the
+    // first one's shards.json, searched with it as one index.
+    function shards(pagefind, options) {
+      if (!box.hasAttribute("data-jb-search-shards")) return Promise.resolve();
+      return fetch(new URL("shards.json", bundle).href).then(function (response) {
+        if (!response.ok) throw new Error("shards.json: " + response.status);
+        return response.json();
+      }).then(function (folders) {
+        var root = new URL("..", bundle);
+        return Promise.all(folders.map(function (folder) { return pagefind.mergeIndex(new URL(folder, root).pathname, options); }));
+      });
     }
 
     // A result's own address (the national portal's lists lead to their programme's portal):
