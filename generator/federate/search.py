@@ -9,7 +9,7 @@ belongs to; a programme without a portal address leads to its programme page her
 programme is a document too, leading to its programme page.
 
 The index is written in shards of about ``SHARD_SIZE`` documents, whole programmes each:
-Pagefind holds every document of a run in memory (about 70 KB each), so one index of 10⁵
+Pagefind holds every document of a run in memory, so one index of 10⁵
 lists would need gigabytes. The first shard is the bundle in ``pagefind/``, the others are
 bundles in ``pagefind/shards/<n>/``, listed in ``pagefind/shards.json``; the search box merges
 them into one search (Pagefind's ``mergeIndex``). A shard whose documents are unchanged is
