@@ -8,6 +8,7 @@
     files                     charts, CSV, the filters' chunked data, the unclaimed feed,
                               the national open data (JSON, CSV, Parquet)
     search                    a Pagefind index of every list and programme
+    check                     the HTML check of every page (generator.portal.html_check)
 
 The portal is built in a staging folder beside the output and swapped in only when the
 whole build succeeded (``generator.portal.build.staging``). A programme that could not
@@ -21,6 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from generator.errors import CannotRun
 from generator.federate import charts, feed, index, outputs, pages, search, stats, views
@@ -32,9 +34,11 @@ from generator.federate.harvest import Harvested, harvest
 from generator.federate.site import render_site
 from generator.portal import labels
 from generator.portal.build import staging
+from generator.portal.html_check import check_html
 from generator.portal.text import cn_date
 
 LATEST = 20  # lists shown on a programme's page
+PROBLEMS_SHOWN = 20  # of the HTML check's findings, in the message
 CHARTS = (
     ("lists", "榜单数", lambda f: f.lists, charts.count),
     ("total", "总投入", lambda f: f.total_cny, charts.wan),
@@ -83,6 +87,9 @@ def federate(config_file: Path, out: Path | None = None, cache: Path | None = No
             header = {"federation": config.federation.id, "title": config.federation.title, "as_of": context["as_of"]}
             outputs.write_data(building / "data", national, context["similar_table"], header)
             search.index(building, national, context["names"], folder / "search" / config.federation.id if folder else None)
+            problems = check_html(building, urlsplit(config.federation.base_url or "/").path)
+            if problems:  # harvested values are another bureau's data: nothing active may reach a page
+                raise CannotRun("全国汇总门户检查未通过，未发布：\n" + "\n".join(f"  {p}" for p in problems[:PROBLEMS_SHOWN]))
         return Federated(national.harvested, site, context["figures"].lists, context["similar_count"])
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator.federate.pages import NAV, Page
+from generator.portal.html_check import POLICY
 from generator.portal.plugin import THEME as PORTAL_THEME
 
 HERE = Path(__file__).parent
@@ -33,8 +34,8 @@ def render_site(pages: Iterable[Page], site: Path, *, title: str, site_url: str 
         config.theme.dirs[0:0] = [str(THEME), str(PORTAL_THEME)]
         config.nav = [{name: uri} for uri, name in NAV if any(p.uri == uri for p in pages)]  # type: ignore[assignment]
         config.not_in_nav = _not_in_nav(p.uri for p in pages if not p.in_nav)  # type: ignore[assignment]
-        # search: the header's search box, over the index of generator/federate/search.py
-        config.extra["jiebang"] = {"issuer": issuer, "as_of": as_of, "search": True, "search_shards": True}
+        # csp: the programme portal's policy (the same scripts and styles); search: the header's search box, over the index of generator/federate/search.py
+        config.extra["jiebang"] = {"issuer": issuer, "as_of": as_of, "search": True, "search_shards": True, "csp": POLICY}
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

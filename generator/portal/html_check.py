@@ -9,7 +9,7 @@ engine through selectolax), must
   ``<meta http-equiv>``, no event-handler attribute (``on…``), no script but the site's own
   files under ``assets/`` and the theme's ``__config`` data block, no link target or source
   ``generator.urls.allowed_link`` refuses (``javascript:``, ``data:``, ``//other.site``), no
-  ``<iframe>``, ``<object>``, ``<embed>`` or form but the theme's search box, and no inline
+  ``<iframe>``, ``<object>``, ``<embed>`` or form but the theme's search box and the national filters (neither submits), and no inline
   style (the policy would block it), no stylesheet, icon or preload from another site.
 
 Escaping is the first line of defence; this check is the second, and fails the build.
@@ -44,6 +44,14 @@ LOADS = frozenset({"stylesheet", "icon", "preload", "modulepreload", "prefetch",
 BEFORE_POLICY = frozenset({"title", "script", "link", "style", "base", "meta"})  # none may come before the policy
 WATCHED = FORBIDDEN | {"form", "script"}  # elements wrong even without an attribute
 SEARCH_FORM = {"class": "md-search__form", "name": "search"}  # mkdocs-material's search box: no action, submits nowhere
+FILTER_FORM = "jb-national-filters"  # the national 榜单 filters' form (id): read by its script, submits nowhere
+SUBMITS = frozenset({"action", "method", "target", "formaction"})
+
+
+def _own_form(attributes: dict[str, str | None]) -> bool:
+    return attributes == SEARCH_FORM or (attributes.get("id") == FILTER_FORM and not SUBMITS.intersection(attributes))
+
+
 ERROR_PAGES = frozenset({"404.html"})  # served at any address below the site: "../" may lead up to its root
 PARALLEL_FILES = 200  # below this, starting workers costs more than checking on one core
 
@@ -92,7 +100,7 @@ def _is_policy(node: LexborNode, policy: str) -> bool:
 
 def _element_problems(tag: str, attributes: dict[str, str | None], name: str, base: str) -> list[str]:
     problems = [f"<{tag}> 带有事件处理属性 {key}" for key in attributes if key.lower().startswith("on")]
-    if tag in FORBIDDEN or (tag == "form" and attributes != SEARCH_FORM):
+    if tag in FORBIDDEN or (tag == "form" and not _own_form(attributes)):
         problems.append(f"不允许的元素 <{tag}>")
     if "style" in attributes:
         problems.append(f"<{tag}> 带有内联样式（内容安全策略会拦截）")

