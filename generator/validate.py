@@ -10,7 +10,6 @@ from pathlib import Path
 
 from generator.diagnostics import WARNING, Diagnostic, Report
 from generator.errors import CannotRun
-from generator.git.repo import GitRecords
 from generator.layout import RECORDS
 from generator.models import Program, Record
 from generator.models.corpus import Corpus
@@ -54,6 +53,8 @@ def unknown_redaction_commits(corpus: Corpus, root: Path) -> list[Diagnostic]:
     redactions = corpus.redactions
     if redactions is None or not redactions.entries:
         return []
+    from generator.git.repo import GitRecords  # GitPython is slow to import: only this check needs it
+
     try:
         src = GitRecords(root)
     except CannotRun:

@@ -56,3 +56,14 @@ def test_a_finding_the_file_does_not_cause_stays_out(records) -> None:  # type: 
     code, out = run("validate", "--root", str(root), str(root / "records/bids/B-2024-003.yaml"))
     assert (code, out.splitlines()[-1]) == (0, "共检查 16 个文件、16 条记录：0 个错误，0 个警告。"), out
     assert run("validate", "--root", str(root))[0] == 1
+
+
+def test_validating_a_work_tree_without_redactions_does_not_load_gitpython(records) -> None:  # type: ignore[no-untyped-def]
+    """GitPython is slow to start; a plain ``jiebang validate`` reads only the work tree."""
+    import subprocess
+    import sys
+
+    root = records()
+    probe = "import sys; from generator.cli import main\ntry: main(['validate', '--root', sys.argv[1]])\nexcept SystemExit as e: print('git' in sys.modules, e.code)"
+    out = subprocess.run([sys.executable, "-c", probe, str(root)], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "False 0", out

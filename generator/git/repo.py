@@ -7,13 +7,13 @@ import os
 import re
 import subprocess
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import git
 
 from generator.dates import SHANGHAI
 from generator.errors import CannotRun
+from generator.git.objects import FETCH_HINT, SUBMODULE, SYMLINK, Blob
 from generator.layout import MAX_BYTES, RECORDS, SUFFIXES
 
 GitCommit = git.Commit  # a commit as GitPython gives it: the type the layers above name
@@ -21,26 +21,6 @@ GitError = git.GitCommandError
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _TREE_BLOB = re.compile(r"(?:\A|\0)100(?:644|755) blob ([0-9a-f]+)\t([^\0]*)")  # regular files of ``ls-tree -z``: no symlink, no submodule
-FETCH_HINT = "请获取完整历史后重试：git fetch --unshallow（GitHub Actions 中设置 actions/checkout 的 fetch-depth: 0）。"
-
-
-REGULAR = ("100644", "100755")
-SYMLINK, SUBMODULE = "120000", "160000"
-
-
-@dataclass(frozen=True)
-class Blob:
-    """An entry of a commit's tree under ``records/``: a record file, or a symlink or
-    submodule (``mode``), which is never a record."""
-
-    path: str  # repo-relative, posix
-    sha: str  # git object id (hex): a blob, or the commit of a submodule
-    mode: str = REGULAR[0]
-    size: int = 0  # bytes, from the tree listing: known before the blob is read
-
-    @property
-    def regular(self) -> bool:
-        return self.mode in REGULAR
 
 
 def head_time(root: Path) -> int | None:

@@ -8,7 +8,8 @@ from typing import Any
 
 from generator.errors import CannotRun
 from generator.git.log import Commit, HistoryIndex, Version, build_index
-from generator.git.repo import FETCH_HINT, GitError, GitRecords, TooLarge
+from generator.git.objects import FETCH_HINT
+from generator.git.repo import GitError, GitRecords, TooLarge
 from generator.history.approvals import Ledger, read_ledger
 from generator.history.diff import FieldChange, field_changes
 from generator.parallel import parallel_map

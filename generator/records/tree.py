@@ -8,14 +8,18 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from generator.diagnostics import ERROR, Diagnostic
 from generator.errors import CannotRun
-from generator.git.repo import FETCH_HINT, SUBMODULE, Blob, GitCommit, GitRecords
+from generator.git.objects import FETCH_HINT, SUBMODULE, Blob
 from generator.layout import MAX_BYTES, RECORDS
 from generator.models.corpus import Corpus
 from generator.records.disk import SYMLINK, iter_record_files, not_regular, read_files, too_large
 from generator.records.files import FileResult, check_files
+
+if TYPE_CHECKING:  # GitPython is slow to import, and a work tree is read without it
+    from generator.git.repo import GitCommit, GitRecords
 
 FREEZE_ABOVE = 200_000  # live container objects: a set of ~20,000 records
 
@@ -80,7 +84,7 @@ def load_tree(root: Path) -> Loaded:
 
 def load_at(src: GitRecords, rev: str | GitCommit) -> Loaded:
     """The record set exactly as it stood at ``rev`` (a revision, date or commit)."""
-    commit = rev if isinstance(rev, GitCommit) else src.resolve(rev)
+    commit = src.resolve(rev) if isinstance(rev, str) else rev
     with bulk():
         return load_results(check_files(read_blobs(src, src.blobs(commit))))
 
