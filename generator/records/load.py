@@ -34,16 +34,18 @@ class _Loader(_SafeLoader):
     """
 
     yaml_implicit_resolvers = {k: list(v) for k, v in _SafeLoader.yaml_implicit_resolvers.items()}  # noqa: RUF012
-    _tags: ClassVar[dict[tuple[str, tuple[bool, bool]], str]] = {}
+    _tags: ClassVar[dict[str, str]] = {}  # a plain scalar's text to its tag
 
     def resolve(self, kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]) -> str:  # type: ignore[override]
         if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
             return super().resolve(kind, value, implicit)  # type: ignore[no-any-return]
-        tag = self._tags.get((value, implicit))
+        if not implicit[0]:  # quoted, or with a tag: never resolved by pattern
+            return self.DEFAULT_SCALAR_TAG  # type: ignore[no-any-return]
+        tag = self._tags.get(value)
         if tag is None:
             tag = super().resolve(kind, value, implicit)
             if len(value) <= 40 and len(self._tags) < 200_000:  # short, repeating values only
-                self._tags[(value, implicit)] = tag
+                self._tags[value] = tag
         return tag  # type: ignore[no-any-return]
 
     def descend_resolver(self, current_node: yaml.Node | None, current_index: object) -> None:
@@ -301,15 +303,16 @@ def _plain(node: yaml.Node, depth: int) -> Any:
             if (value[:1] in _NUMBERISH if not node.style else node.style == '"' and _CONTROL.search(value)) and scalars.suspicious(node):
                 raise _Unusual
             return value
+        if tag == _TIMESTAMP:  # never S008
+            return _timestamp(node)
+        if tag == _INT:
+            value = node.value
+            if value.isascii() and value.isdigit() and (value[0] != "0" or value == "0"):  # plain decimal: never S008
+                return int(value)
         if scalars.suspicious(node):
             raise _Unusual
         if tag == _INT:
-            value = node.value
-            if value.isascii() and value.isdigit() and (value[0] != "0" or value == "0"):
-                return int(value)
             return _CONSTRUCTOR.construct_yaml_int(node)
-        if tag == _TIMESTAMP:
-            return _CONSTRUCTOR.construct_yaml_timestamp(node)
         if tag == _BOOL:
             return _CONSTRUCTOR.bool_values[node.value.lower()]
         if tag == _NULL:
@@ -344,6 +347,17 @@ class _Constructor(yaml.constructor.SafeConstructor):
 
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)  # type: ignore[type-var]
 _CONSTRUCTOR = _Constructor()  # its scalar methods keep no state
+_DATES: dict[str, Any] = {}  # a date's text to its value: records repeat their dates, and dates are immutable
+
+
+def _timestamp(node: yaml.ScalarNode) -> Any:
+    """``construct_yaml_timestamp``, remembered for the short texts of calendar dates."""
+    value = _DATES.get(node.value)
+    if value is None:
+        value = _CONSTRUCTOR.construct_yaml_timestamp(node)
+        if len(node.value) == 10 and len(_DATES) < 100_000:  # 2024-06-30: a date, never a datetime
+            _DATES[node.value] = value
+    return value
 
 
 def to_json(value: Any) -> Any:
