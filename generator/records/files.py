@@ -39,7 +39,7 @@ class FileResult:
         return PurePosixPath(self.path).stem
 
 
-PARALLEL_MIN = 2000  # files; below this, starting workers costs more than it saves
+PARALLEL_MIN = 500  # files; below this, starting workers costs more than it saves
 Item = tuple[str, bytes | OSError]
 
 
