@@ -33,6 +33,27 @@ class Row:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class Earlier:
+    """An earlier version of the ``generator`` package (``--against REV``), run from its
+    own source tree with the same interpreter and libraries, as a third side of the
+    validate, ``--base`` and portal figures: the same sets, alternately, in the same run."""
+
+    rev: str
+    tree: Path
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"PYTHONPATH": str(self.tree)}
+
+    def beside(self, figure: str, size: str, ours: float, then: float, show: Callable[[float], str] | None = None) -> Row:
+        """This version's figure against the earlier one's, both from the same rounds (for
+        times, the ratio of their ratios to any reference measured with them). Within 10%
+        is the target."""
+        change, show = ours / then, show or secs
+        return Row(f"{figure}: this version vs {self.rev}", size, show(ours), show(then), change, "≤ 1.1", change <= 1.1)
+
+
 @dataclass
 class Context:
     work: Path
@@ -44,6 +65,7 @@ class Context:
     national_repeat: int = 1  # runs on sets above 20,000 files: only as many as --repeat asks for
     federation: tuple[int, int] = (100, 1000)  # programmes × lists each, for the national view
     sites: dict[int, Path] = field(default_factory=dict)  # portals built in this run, by lists: measured once, read by several figures
+    earlier: Earlier | None = None  # an earlier version of jiebang, measured beside this one (--against)
 
     def rounds(self, repeat: int, *measures: Callable[[], float]) -> list[Series]:
         """``measure.interleaved``; with --quick, no extra rounds for quick measurements."""
@@ -85,8 +107,11 @@ def validate_figures(ctx: Context) -> list[Row]:
             keep.append(run([*JIEBANG, "validate", "--root", str(root)], cwd=root))
             return keep[-1].seconds
 
+        then: list[Run] = []
+        earlier = ctx.earlier
+        sides = [] if earlier is None else [partial(_validate_earlier, earlier, root, then)]
         if cjs is None or lists > ctx.cjs_max:
-            (mine,) = ctx.rounds(repeat_for(ctx, files), validate)
+            mine, *was = ctx.rounds(repeat_for(ctx, files), validate, *sides)
             why = (
                 "check-jsonschema not installed (JIEBANG_EXTRAS=test,bench)"
                 if cjs is None
@@ -94,7 +119,7 @@ def validate_figures(ctx: Context) -> list[Row]:
             )
             rows.append(Row("validate, all rules", label(lists, files), secs(mine.median), note=why))
         else:
-            mine, theirs = ctx.rounds(repeat_for(ctx, files), validate, partial(schema_only, cjs, root))
+            mine, theirs, *was = ctx.rounds(repeat_for(ctx, files), validate, partial(schema_only, cjs, root), *sides)
             ratio = mine.median / theirs.median
             rows.append(
                 Row(
@@ -108,8 +133,21 @@ def validate_figures(ctx: Context) -> list[Row]:
                     f"{files / mine.median:,.0f} vs {files / theirs.median:,.0f} files/s; {len(mine.values)} run(s)",
                 )
             )
-        if not all(CLEAN in r.output for r in ours):
-            raise RuntimeError(f"the {lists}-list set does not validate clean:\n{ours[-1].output[-3000:]}")
+            if earlier is not None:
+                rows.append(
+                    Row(
+                        f"the same, {earlier.rev}",
+                        label(lists, files),
+                        secs(was[0].median),
+                        secs(theirs.median),
+                        was[0].median / theirs.median,
+                        note=f"{len(was[0].values)} run(s)",
+                    )
+                )
+        if earlier is not None:
+            rows.append(earlier.beside("validate, all rules", label(lists, files), mine.median, was[0].median))
+        if not all(CLEAN in r.output for r in ours + then):
+            raise RuntimeError(f"the {lists}-list set does not validate clean:\n{(ours + then)[-1].output[-3000:]}")
         runs[lists] = ours
     largest = max(ctx.sizes)
     root, files = data.programme(ctx.work, largest)
@@ -139,6 +177,11 @@ def validate_figures(ctx: Context) -> list[Row]:
         )
     )
     return rows
+
+
+def _validate_earlier(earlier: Earlier, root: Path, keep: list[Run]) -> float:
+    keep.append(run([*JIEBANG, "validate", "--root", str(root)], cwd=root, env=earlier.env))
+    return keep[-1].seconds
 
 
 def schema_only(cjs: str, root: Path) -> float:
@@ -181,33 +224,25 @@ def base_figures(ctx: Context) -> list[Row]:
     lists = max(ctx.sizes)
     root, files = data.programme(ctx.work, lists)
     data.committed(root)
-    cache, snapshot = ctx.work / f"cache-{lists}", ctx.work / f"cache-{lists}-base"
-    env = {"JIEBANG_CACHE": str(cache)}
-    check = [*JIEBANG, "validate", "--base", "HEAD", "--root", str(root)]
-    for where in (cache, snapshot):
-        shutil.rmtree(where, ignore_errors=True)
-    cold = run(check, cwd=root, env=env)
-    shutil.copytree(cache, snapshot)
+    full = [*JIEBANG, "validate", "--root", str(root)]
+    sides = [_base_side(ctx.work / f"cache-{lists}", root, {})]
+    if ctx.earlier is not None:
+        sides.append(_base_side(ctx.work / f"cache-{lists}-{ctx.earlier.rev}", root, ctx.earlier.env))
     changed = data.one_file_change(root)
-
-    def warm() -> float:
-        shutil.rmtree(cache)
-        shutil.copytree(snapshot, cache)
-        os.sync()  # the copy's writes are not the run's
-        return run(check, cwd=root, env=env).seconds
-
+    measures = [m for side in sides for m in (side.warm, partial(_seconds, full, root, side.env))]
     try:
-        ours, full = ctx.rounds(ctx.repeat, warm, lambda: run([*JIEBANG, "validate", "--root", str(root)], cwd=root).seconds)
+        series = ctx.rounds(ctx.repeat, *measures)
     finally:
         data.git(root, "checkout", "-q", "--", changed)
-    ratio = ours.median / full.median
+    (ours, whole), cold = series[:2], sides[0].cold
+    ratio = ours.median / whole.median
     national = lists >= 10_000  # the target is set for a national set; small sets are all start-up
-    return [
+    rows = [
         Row(
             title,
             label(lists, files),
             secs(ours.median),
-            secs(full.median),
+            secs(whole.median),
             ratio,
             "< 0.1 at 10,000 lists",
             ratio < 0.1 if national else None,
@@ -216,12 +251,57 @@ def base_figures(ctx: Context) -> list[Row]:
         Row(
             "validate --base, cold cache (base branch, no change) vs full validate",
             label(lists, files),
-            secs(cold.seconds),
-            secs(full.median),
-            cold.seconds / full.median,
+            secs(cold),
+            secs(whole.median),
+            cold / whole.median,
             note="every file checked once, cache written",
         ),
     ]
+    if ctx.earlier is not None:
+        then, then_whole = series[2:]
+        then_ratio = then.median / then_whole.median
+        rows.append(Row(f"the same, {ctx.earlier.rev}", label(lists, files), secs(then.median), secs(then_whole.median), then_ratio))
+        rows.append(ctx.earlier.beside("validate --base vs full validate", label(lists, files), ratio, then_ratio, lambda r: f"{r:.3g}"))
+    return rows
+
+
+@dataclass
+class _BaseSide:
+    """One version's ``validate --base``: its cache as the base branch left it (``cold``
+    seconds to write), restored before every warm run so that none profits from another."""
+
+    root: Path
+    cache: Path
+    env: dict[str, str]
+    cold: float = 0.0
+
+    @property
+    def snapshot(self) -> Path:
+        return self.cache.with_name(self.cache.name + "-base")
+
+    def check(self) -> float:
+        command = [*JIEBANG, "validate", "--base", "HEAD", "--root", str(self.root)]
+        return run(command, cwd=self.root, env={**self.env, "JIEBANG_CACHE": str(self.cache)}).seconds
+
+    def warm(self) -> float:
+        shutil.rmtree(self.cache)
+        shutil.copytree(self.snapshot, self.cache)
+        os.sync()  # the copy's writes are not the run's
+        return self.check()
+
+
+def _base_side(cache: Path, root: Path, env: dict[str, str]) -> _BaseSide:
+    """A side whose cache holds the base branch's state: one cold run on the clean tree."""
+    side = _BaseSide(root, cache, env)
+    for where in (side.cache, side.snapshot):
+        shutil.rmtree(where, ignore_errors=True)
+    side.cold = side.check()
+    shutil.copytree(side.cache, side.snapshot)
+    return side
+
+
+def _seconds(cmd: list[str], cwd: Path, env: dict[str, str]) -> float:
+    return run(cmd, cwd=cwd, env=env).seconds
 
 
 def history_figures(ctx: Context) -> list[Row]:

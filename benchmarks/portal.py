@@ -165,7 +165,11 @@ def portal_figures(ctx: Context) -> list[Row]:
         ref_yml = reference_site(ctx, root, lists)
         build = [*JIEBANG, "build", "--root", str(root), "--out", str(out)]
         plain = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(ref_yml)]
-        ours, theirs = ctx.rounds(repeat_for(ctx, files), partial(_seconds, build, env), partial(_seconds, plain, env))
+        sides = [partial(_seconds, build, env), partial(_seconds, plain, env)]
+        if ctx.earlier is not None:  # the same build by the earlier version, into a folder of its own
+            past = [*JIEBANG, "build", "--root", str(root), "--out", str(ctx.work / f"portal-{lists}-{ctx.earlier.rev}")]
+            sides.append(partial(_seconds, past, {**env, **ctx.earlier.env}))
+        ours, theirs, *was = ctx.rounds(repeat_for(ctx, files), *sides)
         count, ref_count = pages(out), pages(ref_yml.parent / "site")
         ctx.sites[lists] = out
         heaviest = weight(out, lists, files)
@@ -197,6 +201,18 @@ def portal_figures(ctx: Context) -> list[Row]:
                 f"jiebang build includes checking the records; {len(ours.values)} run(s)",
             )
         )
+        if ctx.earlier is not None:
+            rows.append(
+                Row(
+                    f"the same, {ctx.earlier.rev}",
+                    label(lists, files),
+                    secs(was[0].median),
+                    secs(theirs.median),
+                    was[0].median / theirs.median,
+                    note=f"{len(was[0].values)} run(s)",
+                )
+            )
+            rows.append(ctx.earlier.beside("portal build", label(lists, files), ours.median, was[0].median))
         rows.append(heaviest)
     return rows
 

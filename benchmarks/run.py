@@ -2,6 +2,7 @@
 
     python -m benchmarks.run [--sizes 100,1000,10000] [--repeat N] [--quick] [--only validate,search] [--federation 100x1000]
     python -m benchmarks.run --only pages     # the heaviest HTML page at each size, one build each
+    python -m benchmarks.run --against a558d89  # the first version measured beside this one
 
 Every figure is a ratio against a reference run in the same invocation (what a user
 would otherwise run), with medians of ``--repeat`` runs taken alternately. Record sets
@@ -13,13 +14,15 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.federation import federation_figures
-from benchmarks.figures import Context, Row, base_figures, history_figures, validate_figures
+from benchmarks.figures import Context, Earlier, Row, base_figures, history_figures, validate_figures
 from benchmarks.measure import machine
 from benchmarks.portal import page_weight_figures, portal_figures
 from benchmarks.search import search_figures
@@ -59,6 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--portal-max", type=int, default=10_000, help="largest set (lists) to build the portal for")
     parser.add_argument("--federation", default=None, help="programmes x lists for the national view (default 100x1000; --quick: 3x20)")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK, help="where generated data is kept")
+    parser.add_argument(
+        "--against",
+        default=None,
+        metavar="REV",
+        help="also measure the generator package of commit REV in the same rounds (validate, base, portal)",
+    )
     args = parser.parse_args(argv)
     try:
         sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
@@ -82,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     ctx = Context(
         args.work.resolve(), sizes, max(1, repeat), args.quick, args.cjs_max, args.portal_max, max(1, args.repeat or 1), (programmes, lists)
     )
+    if args.against:
+        ctx.earlier = earlier_version(args.against, ctx.work)
     rows: list[Row] = []
     started = time.perf_counter()
     for name, figure in FIGURES:
@@ -93,6 +104,22 @@ def main(argv: list[str] | None = None) -> int:
     print(f"- medians of {ctx.repeat} run(s) or more (see notes); whole benchmark {time.perf_counter() - started:,.0f} s\n")
     print(table(rows))
     return 0
+
+
+def earlier_version(rev: str, work: Path) -> Earlier:
+    """The ``generator`` package as it was at ``rev``, unpacked from git under ``work`` and
+    compiled like this one; its figures are measured with the same interpreter and libraries."""
+    repo = PACKAGE.parent
+    sha = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", f"{rev}^{{commit}}"], capture_output=True, text=True, check=True)
+    short = sha.stdout.strip()
+    tree = work / f"version-{short}"
+    if not (tree / "generator").is_dir():
+        shutil.rmtree(tree, ignore_errors=True)
+        tree.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", short], capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    compileall.compile_dir(str(tree / "generator"), quiet=1)
+    return Earlier(short, tree)
 
 
 if __name__ == "__main__":

@@ -60,3 +60,17 @@ def test_national_sets_run_once_unless_repeat_says_otherwise(tmp_path: Path) -> 
     asked = Context(tmp_path, [10_000], repeat=3, quick=False, cjs_max=10_000, portal_max=10_000, national_repeat=3)
     assert (repeat_for(default, 9_679), repeat_for(default, 108_377)) == (3, 1)
     assert repeat_for(asked, 108_377) == 3
+
+
+def test_an_earlier_version_is_measured_beside_this_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--against REV``: the package as committed at REV runs in the same rounds; its row and
+    the comparison (target ≤ 1.1) follow this version's."""
+    import subprocess
+
+    short = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    assert run.main(["--sizes", "20", "--quick", "--only", "validate", "--against", "HEAD", "--work", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert (tmp_path / f"version-{short}" / "generator" / "cli.py").is_file()
+    assert f"| the same, {short} | 20 lists (193 files) |" in out
+    assert f"| validate, all rules: this version vs {short} | 20 lists (193 files) |" in out
+    assert "| ≤ 1.1 |" in out
