@@ -7,16 +7,15 @@ portal, the open data or a pull request's annotations.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Iterator
 
 from generator.diagnostics import ERROR
-from generator.models import Finding, Policy, Record
+from generator.models import Finding, Policy
 from generator.models.codes import resident_id_valid
-from generator.models.common import texts
 from generator.models.corpus import Corpus
 from generator.rules.base import rule
+from generator.rules.texts import record_texts
 
 # A mainland mobile number, optionally with +86 and - or space separators, not inside a longer digit run.
 MOBILE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?(1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4})(?![0-9])")
@@ -32,13 +31,6 @@ ACTIVE_MARKUP = (
     (re.compile(r"(?:java|vb)script\s*:", re.IGNORECASE), "javascript: 链接"),
     (re.compile(r"<[a-z][^>]*[\s/\"']on[a-z]+\s*=", re.IGNORECASE), "on…= 事件处理属性"),
 )
-
-
-@functools.lru_cache(maxsize=1)
-def _texts(corpus: Corpus) -> list[tuple[Record, tuple[str | int, ...], str | int, str]]:
-    """Every text field of every record as (record, parent path, key, text), walked once
-    for the three rules of this module; a field's path is built only for a finding."""
-    return [(rec, parent, key, value) for rec in corpus for parent, key, value in texts(rec)]
 
 
 def _mask(value: str) -> str:
@@ -77,11 +69,12 @@ def no_personal_numbers(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
     Fails: contacts 的 phone: "13800138000"；opinion 中出现一个校验位正确的身份证号码。
     Passes: phone: "023-65311234"。
     """
-    for rec, parent, key, text in _texts(corpus):
-        found = personal_numbers(text) if key != "credit_code" else []
-        if found:
-            advice = "请删除；联系电话只填办公电话。" if any(f.startswith("手机号") for f in found) else "请删除。"
-            yield rec.finding((*parent, key), f"出现个人信息：{'、'.join(found)}。{advice}")
+    for rec, leaves in record_texts(corpus):
+        for parent, key, text in leaves:
+            found = personal_numbers(text) if key != "credit_code" else []
+            if found:
+                advice = "请删除；联系电话只填办公电话。" if any(f.startswith("手机号") for f in found) else "请删除。"
+                yield rec.finding((*parent, key), f"出现个人信息：{'、'.join(found)}。{advice}")
 
 
 @rule("P002", level=ERROR, cites="第八条（七） 涉密")
@@ -93,10 +86,11 @@ def no_classification_markings(corpus: Corpus, policy: Policy) -> Iterator[Findi
     Fails: title: 某型装备配套传感器研制（机密★5年）。
     Passes: notes: 申报材料涉及商业秘密的，请予标注。
     """
-    for rec, parent, key, text in _texts(corpus):
-        marks = sorted({m.group(0) for m in MARKING.finditer(text)}) if "密" in text else []
-        if marks:
-            yield rec.finding((*parent, key), f"出现密级标志“{'”“'.join(marks)}”：涉密内容不得进入记录仓库。")
+    for rec, leaves in record_texts(corpus):
+        for parent, key, text in leaves:
+            marks = sorted({m.group(0) for m in MARKING.finditer(text)}) if "密" in text else []
+            if marks:
+                yield rec.finding((*parent, key), f"出现密级标志“{'”“'.join(marks)}”：涉密内容不得进入记录仓库。")
 
 
 @rule("P003", level=ERROR, cites="网页安全")
@@ -107,7 +101,8 @@ def no_active_markup(corpus: Corpus, policy: Policy) -> Iterator[Finding]:
     Fails: how_to_apply 中有 <script>alert(1)</script>；<img src=x onerror=alert(1)>；[申报](javascript:alert(1))。
     Passes: 普通 Markdown 文本、https 链接。
     """
-    for rec, parent, key, text in _texts(corpus):
-        hits = [label for pattern, label in ACTIVE_MARKUP if pattern.search(text)] if "<" in text or ":" in text else []
-        if hits:
-            yield rec.finding((*parent, key), f"含有可执行的网页标记：{'、'.join(hits)}。")
+    for rec, leaves in record_texts(corpus):
+        for parent, key, text in leaves:
+            hits = [label for pattern, label in ACTIVE_MARKUP if pattern.search(text)] if "<" in text or ":" in text else []
+            if hits:
+                yield rec.finding((*parent, key), f"含有可执行的网页标记：{'、'.join(hits)}。")

@@ -9,10 +9,10 @@ from pathlib import PurePosixPath
 from generator.diagnostics import ERROR
 from generator.models import FOLDER_KIND, KINDS, Finding, Policy
 from generator.models.codes import credit_code_valid
-from generator.models.common import texts_named
 from generator.models.corpus import Corpus
 from generator.models.refs import references
 from generator.rules.base import UNCITED, declare, rule
+from generator.rules.texts import record_texts
 
 declare(
     "S001",
@@ -111,10 +111,10 @@ def credit_code_check_digit(corpus: Corpus, policy: Policy) -> Iterator[Finding]
     Fails: credit_code: "91500106MA5U0XXXX1"（校验位不符）。
     Passes: 校验位按 GB 32100-2015 计算正确的代码。
     """
-    for rec in corpus:
-        for path, value in texts_named(rec, "credit_code"):
-            if not credit_code_valid(value):
-                yield rec.finding(path, f"统一社会信用代码“{value}”校验位不正确，请核对营业执照或登记证书。")
+    for rec, leaves in record_texts(corpus):
+        for parent, key, value in leaves:
+            if key == "credit_code" and not credit_code_valid(value):
+                yield rec.finding((*parent, key), f"统一社会信用代码“{value}”校验位不正确，请核对营业执照或登记证书。")
 
 
 @rule("R001", level=ERROR, cites=UNCITED, needs_policy=False)

@@ -99,14 +99,17 @@ def test_worker_processes_give_the_same_results(tmp_path: Path, monkeypatch: pyt
 
 
 def test_text_scans_see_what_walk_sees() -> None:
-    from generator.models.common import texts, texts_named, walk
+    from generator.models.common import texts, walk
     from generator.records.tree import load_tree
+    from generator.rules.texts import record_texts
 
     corpus = load_tree(BASE).corpus
-    for rec in corpus:
-        leaves = [(p, v) for p, v in walk(rec) if isinstance(v, str)]
-        assert [((*parent, key), v) for parent, key, v in texts(rec)] == leaves
-        assert list(texts_named(rec, "credit_code")) == [(p, v) for p, v in leaves if p[-1] == "credit_code"]
+    assert [rec for rec, _ in record_texts(corpus)] == list(corpus)
+    for rec, leaves in record_texts(corpus):
+        strings = [(p, v) for p, v in walk(rec) if isinstance(v, str)]
+        assert [((*parent, key), v) for parent, key, v in texts(rec)] == strings
+        assert leaves == texts(rec)
+    assert any(key == "credit_code" for _, leaves in record_texts(corpus) for _, key, _ in leaves)
 
 
 def test_records_given_the_same_fields_share_one_fields_set() -> None:
