@@ -46,6 +46,17 @@ class Earlier:
     def env(self) -> dict[str, str]:
         return {"PYTHONPATH": str(self.tree)}
 
+    def same(self, size: str, then: Series, reference: Series) -> Row:
+        """The earlier version's row under this version's: its median against the same reference."""
+        return Row(
+            f"the same, {self.rev}",
+            size,
+            secs(then.median),
+            secs(reference.median),
+            then.median / reference.median,
+            note=f"{len(then.values)} run(s)",
+        )
+
     def beside(self, figure: str, size: str, ours: float, then: float, show: Callable[[float], str] | None = None) -> Row:
         """This version's figure against the earlier one's, both from the same rounds (for
         times, the ratio of their ratios to any reference measured with them). Within 10%
@@ -134,16 +145,7 @@ def validate_figures(ctx: Context) -> list[Row]:
                 )
             )
             if earlier is not None:
-                rows.append(
-                    Row(
-                        f"the same, {earlier.rev}",
-                        label(lists, files),
-                        secs(was[0].median),
-                        secs(theirs.median),
-                        was[0].median / theirs.median,
-                        note=f"{len(was[0].values)} run(s)",
-                    )
-                )
+                rows.append(earlier.same(label(lists, files), was[0], theirs))
         if earlier is not None:
             rows.append(earlier.beside("validate, all rules", label(lists, files), mine.median, was[0].median))
         if not all(CLEAN in r.output for r in ours + then):
@@ -259,9 +261,12 @@ def base_figures(ctx: Context) -> list[Row]:
     ]
     if ctx.earlier is not None:
         then, then_whole = series[2:]
-        then_ratio = then.median / then_whole.median
-        rows.append(Row(f"the same, {ctx.earlier.rev}", label(lists, files), secs(then.median), secs(then_whole.median), then_ratio))
-        rows.append(ctx.earlier.beside("validate --base vs full validate", label(lists, files), ratio, then_ratio, lambda r: f"{r:.3g}"))
+        rows.append(ctx.earlier.same(label(lists, files), then, then_whole))
+        rows.append(
+            ctx.earlier.beside(
+                "validate --base vs full validate", label(lists, files), ratio, then.median / then_whole.median, lambda r: f"{r:.3g}"
+            )
+        )
     return rows
 
 

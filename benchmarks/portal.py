@@ -202,16 +202,7 @@ def portal_figures(ctx: Context) -> list[Row]:
             )
         )
         if ctx.earlier is not None:
-            rows.append(
-                Row(
-                    f"the same, {ctx.earlier.rev}",
-                    label(lists, files),
-                    secs(was[0].median),
-                    secs(theirs.median),
-                    was[0].median / theirs.median,
-                    note=f"{len(was[0].values)} run(s)",
-                )
-            )
+            rows.append(ctx.earlier.same(label(lists, files), was[0], theirs))
             rows.append(ctx.earlier.beside("portal build", label(lists, files), ours.median, was[0].median))
         rows.append(heaviest)
     return rows
