@@ -67,7 +67,10 @@ def test_an_earlier_version_is_measured_beside_this_one(tmp_path: Path, capsys: 
     the comparison (target ≤ 1.1) follow this version's."""
     import subprocess
 
-    short = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    repo = Path(__file__).resolve().parents[1]
+    short = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert run.main(["--sizes", "20", "--quick", "--only", "validate", "--against", "HEAD", "--work", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert (tmp_path / f"version-{short}" / "generator" / "cli.py").is_file()

@@ -107,9 +107,9 @@ def test_a_device_node_is_refused_unopened(records) -> None:  # type: ignore[no-
     assert placed(found) == [("S005", LINK, 1, 1)] and "设备" in found[0].message
 
 
-def test_a_socket_is_refused(records) -> None:  # type: ignore[no-untyped-def]
+def test_a_socket_is_refused(records, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     root = records()
-    os.chdir(root / "records/lists")  # a socket path is limited to ~100 bytes: bind by a short relative name
+    monkeypatch.chdir(root / "records/lists")  # a socket path is limited to ~100 bytes: bind by a short relative name
     with socket.socket(socket.AF_UNIX) as sock:
         sock.bind("L-2024-009.yaml")
         found = findings(root, LINK)
